@@ -1,0 +1,45 @@
+// The surface the CLI, the Electron main process and the `ubdg ui` host use
+// to drive the engine. Implemented by bridge.ts.
+
+import type { LegSpec } from './legs/leg-spec.js';
+import type { CapturePort } from './ports/capture-port.js';
+import type { UdpPort } from './ports/udp-port.js';
+import type { BridgeSnapshot, LegState } from './stats/snapshot.js';
+
+/** Milliseconds; tests pass a fake. */
+export interface Clock {
+  now(): number;
+}
+
+export interface EnginePorts {
+  readonly capture: CapturePort;
+  readonly udp: UdpPort;
+  readonly clock?: Clock;
+}
+
+export interface BridgeOptions {
+  /** MAC table ageing, default 300 s like the Linux bridge. */
+  readonly macAgeingMs?: number;
+  /** Learned VTEP ageing (provider/multicast), default 300 s. */
+  readonly peerAgeingMs?: number;
+  /** Access-mode keepalive period, default 20 s. */
+  readonly keepaliveMs?: number;
+  /** Period of the ageing sweep, default 1 s. */
+  readonly sweepMs?: number;
+}
+
+export type BridgeEvent =
+  | { readonly type: 'leg-state'; readonly leg: number; readonly state: LegState; readonly error?: string }
+  | { readonly type: 'peer-learned'; readonly leg: number; readonly address: string }
+  | { readonly type: 'peer-expired'; readonly leg: number; readonly address: string }
+  | { readonly type: 'warning'; readonly leg: number; readonly message: string };
+
+export interface BridgeHandle {
+  readonly legs: readonly LegSpec[];
+  /** Opens every leg. Resolves when all legs are running or in error (see snapshot). */
+  start(): Promise<void>;
+  /** Closes every socket and capture handle. Idempotent. */
+  stop(): Promise<void>;
+  snapshot(): BridgeSnapshot;
+  onEvent(listener: (e: BridgeEvent) => void): () => void;
+}
