@@ -1,0 +1,95 @@
+// The one file that names every IPC channel between the UI (renderer) and the
+// backend (Electron main, or the `ubdg ui` browser host over a WebSocket).
+// main, preload, renderer and the browser host all type-check against it.
+// It must stay importable from the renderer: types and plain data only.
+
+import type { NicInfo } from '../engine/ports/capture-port.js';
+import type { BridgeEvent } from '../engine/bridge-api.js';
+import type { BridgeSnapshot } from '../engine/stats/snapshot.js';
+
+/** A saved bridge setup. Stored as versioned JSON (see profiles/). */
+export interface Profile {
+  readonly version: 1;
+  readonly name: string;
+  /** Leg strings as `ubdg` takes them. Keys may be present (stored locally only). */
+  readonly legs: readonly string[];
+  readonly autoStart?: boolean;
+  readonly updatedAt?: string;
+}
+
+export interface ProfileSummary {
+  readonly name: string;
+  readonly legCount: number;
+  readonly updatedAt: string;
+}
+
+export interface AppInfo {
+  readonly version: string;
+  readonly platform: string;
+  /** 'electron' or 'browser' (ubdg ui). */
+  readonly host: 'electron' | 'browser';
+  /** Set when capture cannot work (no Npcap, no permission): what and how to fix. */
+  readonly captureProblem?: string;
+}
+
+/** Either a value or a user-facing error. Handlers never throw across IPC. */
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+/** Request/response channels: name → argument tuple and result. */
+export interface InvokeChannels {
+  'app:info': { args: []; result: AppInfo };
+  'nics:list': { args: []; result: readonly NicInfo[] };
+  /** Start a bridge from leg strings; fails if one is already running. */
+  'bridge:start': { args: [legs: readonly string[]]; result: BridgeSnapshot };
+  'bridge:stop': { args: []; result: null };
+  /** Latest snapshot, or null when nothing runs. */
+  'bridge:status': { args: []; result: BridgeSnapshot | null };
+  'profiles:list': { args: []; result: readonly ProfileSummary[] };
+  'profiles:load': { args: [name: string]; result: Profile };
+  /** Create or overwrite. */
+  'profiles:save': { args: [profile: Profile]; result: ProfileSummary };
+  'profiles:rename': { args: [from: string, to: string]; result: ProfileSummary };
+  'profiles:delete': { args: [name: string]; result: null };
+  /** Recently used profile names, most recent first. */
+  'profiles:recent': { args: []; result: readonly string[] };
+  /** Export through a save dialog (Electron) or as a download (browser); returns the path or file name. */
+  'profiles:export': { args: [name: string]; result: string | null };
+  /** Import from a file dialog (Electron) or uploaded JSON text (browser). */
+  'profiles:import': { args: [jsonText: string | null]; result: ProfileSummary | null };
+}
+
+/** Pushed from backend to UI. */
+export interface PushChannels {
+  'bridge:snapshot': BridgeSnapshot;
+  'bridge:event': BridgeEvent;
+}
+
+export type InvokeChannel = keyof InvokeChannels;
+export type PushChannel = keyof PushChannels;
+export type InvokeArgs<C extends InvokeChannel> = InvokeChannels[C]['args'];
+export type InvokeResult<C extends InvokeChannel> = InvokeChannels[C]['result'];
+
+/** Every invoke channel, for main/host to register and check completeness. */
+export const INVOKE_CHANNELS = [
+  'app:info',
+  'nics:list',
+  'bridge:start',
+  'bridge:stop',
+  'bridge:status',
+  'profiles:list',
+  'profiles:load',
+  'profiles:save',
+  'profiles:rename',
+  'profiles:delete',
+  'profiles:recent',
+  'profiles:export',
+  'profiles:import',
+] as const satisfies readonly InvokeChannel[];
+
+export const PUSH_CHANNELS = ['bridge:snapshot', 'bridge:event'] as const satisfies readonly PushChannel[];
+
+/** What the preload exposes as `window.vxbridge` and the browser client implements identically. */
+export interface VxbridgeApi {
+  invoke<C extends InvokeChannel>(channel: C, ...args: InvokeArgs<C>): Promise<Result<InvokeResult<C>>>;
+  subscribe<C extends PushChannel>(channel: C, listener: (payload: PushChannels[C]) => void): () => void;
+}
