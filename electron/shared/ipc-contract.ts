@@ -88,8 +88,31 @@ export const INVOKE_CHANNELS = [
 
 export const PUSH_CHANNELS = ['bridge:snapshot', 'bridge:event'] as const satisfies readonly PushChannel[];
 
-/** What the preload exposes as `window.vxbridge` and the browser client implements identically. */
-export interface VxbridgeApi {
-  invoke<C extends InvokeChannel>(channel: C, ...args: InvokeArgs<C>): Promise<Result<InvokeResult<C>>>;
-  subscribe<C extends PushChannel>(channel: C, listener: (payload: PushChannels[C]) => void): () => void;
-}
+/** Named functions, one per action: what the preload exposes as `window.vxbridge`
+ *  (never ipcRenderer itself) and what the browser client implements identically. */
+export const API_METHODS = {
+  appInfo: 'app:info',
+  listNics: 'nics:list',
+  startBridge: 'bridge:start',
+  stopBridge: 'bridge:stop',
+  bridgeStatus: 'bridge:status',
+  listProfiles: 'profiles:list',
+  loadProfile: 'profiles:load',
+  saveProfile: 'profiles:save',
+  renameProfile: 'profiles:rename',
+  deleteProfile: 'profiles:delete',
+  recentProfiles: 'profiles:recent',
+  exportProfile: 'profiles:export',
+  importProfile: 'profiles:import',
+} as const satisfies Record<string, InvokeChannel>;
+
+export type ApiMethod = keyof typeof API_METHODS;
+
+export type VxbridgeApi = {
+  readonly [M in ApiMethod]: (
+    ...args: InvokeArgs<(typeof API_METHODS)[M]>
+  ) => Promise<Result<InvokeResult<(typeof API_METHODS)[M]>>>;
+} & {
+  readonly onSnapshot: (listener: (s: PushChannels['bridge:snapshot']) => void) => () => void;
+  readonly onEvent: (listener: (e: PushChannels['bridge:event']) => void) => () => void;
+};
