@@ -116,3 +116,28 @@ export type VxbridgeApi = {
   readonly onSnapshot: (listener: (s: PushChannels['bridge:snapshot']) => void) => () => void;
   readonly onEvent: (listener: (e: PushChannels['bridge:event']) => void) => () => void;
 };
+
+// ---- Browser host wire format (`ubdg ui`): the same channels over one WebSocket.
+// The page is served at http://127.0.0.1:PORT/?token=T and connects to
+// ws://127.0.0.1:PORT/ipc?token=T. Every message is one JSON object.
+
+export const WS_PATH = '/ipc';
+
+/** Browser → host. `id` pairs the reply with the request. */
+export interface WsRequest {
+  readonly id: number;
+  readonly channel: InvokeChannel;
+  readonly args: readonly unknown[];
+}
+
+/** Host → browser: the answer to one request. */
+export interface WsReply {
+  readonly id: number;
+  readonly result: Result<unknown>;
+}
+
+/** Host → browser: a pushed snapshot or event. */
+export interface WsPush {
+  readonly push: PushChannel;
+  readonly payload: unknown;
+}
