@@ -1,0 +1,88 @@
+// `W` leg: a local adapter, frames captured and injected through the capture port (pcap).
+
+import type { CaptureHandle, CapturePort } from '../ports/capture-port.js';
+import type { PeerSnapshot } from '../stats/snapshot.js';
+import type { PeerRef } from '../switch/switch-port.js';
+import { EchoFilter } from './echo-filter.js';
+import type { NicLegSpec } from './leg-spec.js';
+import type { LegContext } from './running-leg.js';
+import { RunningLeg } from './running-leg.js';
+import { OffloadWatch } from './offload-watch.js';
+
+// Measured with native/bench: see README "Performance" for the figures behind it.
+export const PCAP_BUFFER_BYTES = 8 * 1024 * 1024;
+
+export interface NicLegOptions {
+  /** Adapter MTU if known: frames longer than MTU + Ethernet header + VLAN tag are offload artefacts. */
+  readonly mtu?: number;
+  readonly pcapBufferBytes?: number;
+}
+
+export class NicLeg extends RunningLeg<NicLegSpec> {
+  readonly relays = false;
+  private handle: CaptureHandle | null = null;
+  private readonly echo = new EchoFilter();
+  private readonly offloads: OffloadWatch;
+
+  constructor(
+    spec: NicLegSpec,
+    ctx: LegContext,
+    private readonly capture: CapturePort,
+    private readonly options: NicLegOptions = {},
+  ) {
+    super(spec, ctx);
+    this.offloads = new OffloadWatch(spec.nic ?? '?', options.mtu ?? 1500, (m) => this.warnOnce(m));
+  }
+
+  protected async open(): Promise<void> {
+    const nic = this.spec.nic;
+    if (nic === undefined) throw new Error(`${this.ctx.label}: no adapter given; write it after '@', e.g. ${this.spec.segment}#W:E@eth0 (see ubdg --list-nics)`);
+    this.handle = this.capture.open(nic, (frame, length) => this.onFrame(frame, length), {
+      bufferBytes: this.options.pcapBufferBytes ?? PCAP_BUFFER_BYTES,
+    });
+  }
+
+  protected close(): void {
+    this.handle?.close();
+    this.handle = null;
+  }
+
+  private onFrame(frame: Buffer, length: number): void {
+    if (this.state !== 'running') return;
+    const now = this.ctx.clock.now();
+    if (this.echo.isEcho(frame, 0, length, now)) {
+      this.drops.echo++;
+      return;
+    }
+    if (!this.offloads.admit(frame, length)) {
+      this.drops.oversize++;
+      return;
+    }
+    this.traffic.rx(length);
+    this.ctx.switch.forward(this, null, frame, 0, length);
+  }
+
+  sendTo(frame: Buffer, offset: number, length: number, _peer: PeerRef | null): void {
+    this.inject(frame, offset, length);
+  }
+
+  flood(frame: Buffer, offset: number, length: number, _except: PeerRef | null): void {
+    this.inject(frame, offset, length);
+  }
+
+  private inject(frame: Buffer, offset: number, length: number): void {
+    const h = this.handle;
+    if (h === null) return;
+    this.echo.remember(frame, offset, length, this.ctx.clock.now());
+    if (h.inject(frame, offset, length)) this.traffic.tx(length);
+    else this.drops['send-error']++;
+  }
+
+  localLabel(): string | undefined {
+    return this.spec.nic;
+  }
+
+  peerSnapshots(): PeerSnapshot[] {
+    return [];
+  }
+}

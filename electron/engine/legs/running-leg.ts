@@ -1,0 +1,98 @@
+// What every running leg has in common: identity, state, counters, events.
+
+import type { BridgeEvent, Clock } from '../bridge-api.js';
+import { Drops, Traffic } from '../stats/counters.js';
+import type { LegSnapshot, LegState, PeerSnapshot } from '../stats/snapshot.js';
+import type { SegmentSwitch } from '../switch/segment-switch.js';
+import type { PeerRef, SwitchPort } from '../switch/switch-port.js';
+import type { LegSpec } from './leg-spec.js';
+
+export interface LegContext {
+  readonly id: number;
+  /** Leg string with any key masked, for snapshots and messages. */
+  readonly label: string;
+  readonly switch: SegmentSwitch;
+  readonly clock: Clock;
+  readonly emit: (e: BridgeEvent) => void;
+}
+
+export abstract class RunningLeg<S extends LegSpec = LegSpec> implements SwitchPort {
+  readonly traffic = new Traffic();
+  readonly drops = new Drops();
+  abstract readonly relays: boolean;
+  state: LegState = 'stopped';
+  error: string | undefined;
+  private readonly warnings: string[] = [];
+
+  constructor(
+    readonly spec: S,
+    protected readonly ctx: LegContext,
+  ) {}
+
+  get id(): number {
+    return this.ctx.id;
+  }
+
+  /** Opens sockets / capture. Throws an Error whose message says cause and fix. */
+  protected abstract open(): Promise<void>;
+  protected abstract close(): void;
+  abstract sendTo(frame: Buffer, offset: number, length: number, peer: PeerRef | null): void;
+  abstract flood(frame: Buffer, offset: number, length: number, except: PeerRef | null): void;
+  /** Local endpoint or adapter, for display. */
+  abstract localLabel(): string | undefined;
+  abstract peerSnapshots(): PeerSnapshot[];
+  /** Periodic housekeeping (ageing, keepalives). */
+  sweep(_now: number): void {}
+  readonly encrypted: boolean = false;
+
+  async start(): Promise<void> {
+    this.setState('starting');
+    try {
+      await this.open();
+      this.ctx.switch.attach(this);
+      this.setState('running');
+    } catch (err) {
+      this.error = err instanceof Error ? err.message : String(err);
+      this.setState('error', this.error);
+    }
+  }
+
+  stop(): void {
+    if (this.state === 'stopped') return;
+    this.ctx.switch.detach(this);
+    try {
+      this.close();
+    } finally {
+      this.setState('stopped');
+    }
+  }
+
+  /** Tells the user something once (e.g. an offload problem with its fix). */
+  warnOnce(message: string): void {
+    if (this.warnings.includes(message)) return;
+    this.warnings.push(message);
+    this.ctx.emit({ type: 'warning', leg: this.id, message });
+  }
+
+  snapshot(): LegSnapshot {
+    const local = this.localLabel();
+    return {
+      id: this.id,
+      leg: this.ctx.label,
+      kind: this.spec.kind,
+      segment: this.spec.segment,
+      state: this.state,
+      ...(this.error !== undefined ? { error: this.error } : {}),
+      warnings: [...this.warnings],
+      drops: this.drops.snapshot(),
+      ...(local !== undefined ? { local } : {}),
+      encrypted: this.encrypted,
+      ...this.traffic.snapshot(),
+    };
+  }
+
+  private setState(state: LegState, error?: string): void {
+    this.state = state;
+    this.ctx.emit(error === undefined ? { type: 'leg-state', leg: this.id, state } : { type: 'leg-state', leg: this.id, state, error });
+  }
+}

@@ -1,0 +1,122 @@
+// Shared machinery of the UDP-based legs (U and V): one socket, a send pool,
+// header + frame written once into a slot and sent to one or many peers.
+
+import type { UdpBindOptions, UdpPort, UdpSocketHandle } from '../ports/udp-port.js';
+import type { PeerSnapshot } from '../stats/snapshot.js';
+import type { LegSpec } from './leg-spec.js';
+import type { Peer } from './peer.js';
+import { RunningLeg, type LegContext } from './running-leg.js';
+import { SendPool, type SendSlot } from './send-pool.js';
+
+// Measured with e2e/bench: below ~1 MiB the receiving socket overflows in bursts.
+export const UDP_RECV_BUFFER_BYTES = 4 * 1024 * 1024;
+export const UDP_SEND_BUFFER_BYTES = 4 * 1024 * 1024;
+
+export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
+  protected socket: UdpSocketHandle | null = null;
+  protected readonly pool = new SendPool();
+  /** Bytes of tunnel header in front of the frame. */
+  protected abstract readonly headerLen: number;
+  protected abstract writeHeader(buf: Buffer): void;
+  protected abstract bindOptions(): UdpBindOptions;
+  /** One received datagram; `msg` is ours to keep. */
+  protected abstract onDatagram(msg: Buffer, address: string, port: number): void;
+  /** Every peer for snapshots (configured and learned). */
+  protected abstract allPeers(): Iterable<Peer>;
+  /** Called after bind: multicast joins, keepalives. */
+  protected afterBind(_socket: UdpSocketHandle): void {}
+
+  constructor(
+    spec: S,
+    ctx: LegContext,
+    private readonly udp: UdpPort,
+  ) {
+    super(spec, ctx);
+  }
+
+  protected async open(): Promise<void> {
+    const onMessage = (msg: Buffer, address: string, port: number): void => {
+      if (this.state === 'running') this.onDatagram(msg, address, port);
+    };
+    const onError = (err: Error): void => {
+      // After bind, socket errors are transient (ICMP unreachable and the like): keep forwarding.
+      this.drops['send-error']++;
+      this.warnOnce(`socket error: ${err.message}`);
+    };
+    this.socket = await this.udp.bind(this.bindOptions(), onMessage, onError);
+    this.afterBind(this.socket);
+  }
+
+  protected close(): void {
+    this.socket?.close();
+    this.socket = null;
+  }
+
+  localLabel(): string | undefined {
+    if (this.socket === null) return undefined;
+    const l = this.socket.local();
+    return `${l.address}:${l.port}`;
+  }
+
+  peerSnapshots(): PeerSnapshot[] {
+    const out: PeerSnapshot[] = [];
+    for (const p of this.allPeers()) out.push(p.snapshot(this.id));
+    return out;
+  }
+
+  /** Header + frame into a pooled slot; null (and counted) if it cannot be sent. */
+  private fill(frame: Buffer, offset: number, length: number): SendSlot | null {
+    if (this.socket === null) return null;
+    if (length + this.headerLen > this.pool.slotBytes) {
+      this.drops.oversize++;
+      return null;
+    }
+    const slot = this.pool.take();
+    if (slot === null) {
+      this.drops['send-error']++;
+      return null;
+    }
+    this.writeHeader(slot.buf);
+    frame.copy(slot.buf, this.headerLen, offset, offset + length);
+    return slot;
+  }
+
+  protected sendOne(frame: Buffer, offset: number, length: number, peer: Peer): void {
+    const slot = this.fill(frame, offset, length);
+    if (slot === null) return;
+    slot.pending = 1;
+    this.transmit(slot, length, peer);
+  }
+
+  protected sendMany(frame: Buffer, offset: number, length: number, peers: readonly Peer[], except: unknown): void {
+    let n = 0;
+    for (let i = 0; i < peers.length; i++) if (peers[i] !== except) n++;
+    if (n === 0) return;
+    const slot = this.fill(frame, offset, length);
+    if (slot === null) return;
+    slot.pending = n;
+    for (let i = 0; i < peers.length; i++) {
+      const p = peers[i]!;
+      if (p !== except) this.transmit(slot, length, p);
+    }
+  }
+
+  /** Sends a bare header (keepalive) to a peer. */
+  protected sendHeaderOnly(peer: Peer): void {
+    const slot = this.pool.take();
+    if (slot === null || this.socket === null) return;
+    this.writeHeader(slot.buf);
+    slot.pending = 1;
+    this.socket.send(slot.buf, 0, this.headerLen, peer.port, peer.address, slot.done);
+  }
+
+  private transmit(slot: SendSlot, frameLength: number, peer: Peer): void {
+    this.socket!.send(slot.buf, 0, this.headerLen + frameLength, peer.port, peer.address, slot.done);
+    this.traffic.tx(frameLength);
+    peer.traffic.tx(frameLength);
+  }
+
+  protected bufferOptions(): Pick<UdpBindOptions, 'recvBufferBytes' | 'sendBufferBytes'> {
+    return { recvBufferBytes: UDP_RECV_BUFFER_BYTES, sendBufferBytes: UDP_SEND_BUFFER_BYTES };
+  }
+}

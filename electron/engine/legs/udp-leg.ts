@@ -1,0 +1,50 @@
+// `U` leg: Ethernet-over-UDP, point to point. The frame is the whole datagram
+// (compatible with GNS3/Dynamips UDP NIOs and ubridge).
+
+import type { UdpBindOptions, UdpPort } from '../ports/udp-port.js';
+import type { PeerRef } from '../switch/switch-port.js';
+import type { UdpLegSpec } from './leg-spec.js';
+import { Peer } from './peer.js';
+import type { LegContext } from './running-leg.js';
+import { TunnelLeg } from './tunnel-leg.js';
+
+export class UdpLeg extends TunnelLeg<UdpLegSpec> {
+  readonly relays = false;
+  protected readonly headerLen = 0;
+  private readonly remote: Peer;
+
+  constructor(spec: UdpLegSpec, ctx: LegContext, udp: UdpPort) {
+    super(spec, ctx, udp);
+    this.remote = new Peer(spec.remoteAddress, spec.remotePort, 'configured');
+  }
+
+  protected writeHeader(): void {}
+
+  protected bindOptions(): UdpBindOptions {
+    return { address: this.spec.localAddress, port: this.spec.localPort, ...this.bufferOptions() };
+  }
+
+  protected onDatagram(msg: Buffer, address: string): void {
+    // The peer may send from another port than the one we send to (NAT, GNS3): match the address only.
+    if (address !== this.remote.address) {
+      this.drops['unknown-peer']++;
+      return;
+    }
+    this.remote.seen(this.ctx.clock.now());
+    this.remote.traffic.rx(msg.length);
+    this.traffic.rx(msg.length);
+    this.ctx.switch.forward(this, this.remote, msg, 0, msg.length);
+  }
+
+  sendTo(frame: Buffer, offset: number, length: number, _peer: PeerRef | null): void {
+    this.sendOne(frame, offset, length, this.remote);
+  }
+
+  flood(frame: Buffer, offset: number, length: number, except: PeerRef | null): void {
+    if (except !== this.remote) this.sendOne(frame, offset, length, this.remote);
+  }
+
+  protected *allPeers(): Iterable<Peer> {
+    yield this.remote;
+  }
+}

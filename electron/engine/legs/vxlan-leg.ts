@@ -1,0 +1,131 @@
+// `V` leg: VXLAN (RFC 7348). The segment is the VNI. Modes: HER, multicast,
+// provider (hub of learned VTEPs), access (behind PAT, keepalives).
+
+import { VXLAN_HEADER_LEN, NOT_VXLAN, readVxlanVni, writeVxlanHeader } from '../codec/vxlan.js';
+import type { UdpBindOptions, UdpPort, UdpSocketHandle } from '../ports/udp-port.js';
+import type { PeerRef } from '../switch/switch-port.js';
+import { vxlanPort, type VxlanLegSpec } from './leg-spec.js';
+import { Peer } from './peer.js';
+import type { LegContext } from './running-leg.js';
+import { TunnelLeg } from './tunnel-leg.js';
+import { VxlanPeers } from './vxlan-peers.js';
+
+export const DEFAULT_KEEPALIVE_MS = 20_000; // NAT UDP mappings commonly expire after 30 s
+export const MULTICAST_TTL = 16;
+
+export interface VxlanLegOptions {
+  readonly peerAgeingMs?: number;
+  readonly keepaliveMs?: number;
+}
+
+export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
+  readonly relays: boolean;
+  protected readonly headerLen = VXLAN_HEADER_LEN;
+  private readonly peers: VxlanPeers;
+  private readonly keepaliveMs: number;
+  private lastKeepalive = 0;
+
+  constructor(spec: VxlanLegSpec, ctx: LegContext, udp: UdpPort, options: VxlanLegOptions = {}) {
+    super(spec, ctx, udp);
+    this.relays = spec.remote.mode === 'provider';
+    this.peers = new VxlanPeers(spec, options.peerAgeingMs);
+    this.keepaliveMs = options.keepaliveMs ?? DEFAULT_KEEPALIVE_MS;
+  }
+
+  protected writeHeader(buf: Buffer): void {
+    writeVxlanHeader(buf, 0, this.spec.segment);
+  }
+
+  protected async open(): Promise<void> {
+    if (this.spec.key !== undefined || (this.spec as { keyEnv?: string }).keyEnv !== undefined) {
+      throw new Error(
+        `${this.ctx.label}: encrypted VXLAN legs are not available in this version; remove "*KEY" from the leg to run it unencrypted`,
+      );
+    }
+    await super.open();
+  }
+
+  protected bindOptions(): UdpBindOptions {
+    const port = vxlanPort(this.spec);
+    const base = this.bufferOptions();
+    switch (this.spec.remote.mode) {
+      case 'multicast':
+        // Group traffic is only delivered to sockets bound to the wildcard (or group) address.
+        return { address: '0.0.0.0', port, reuseAddr: true, ...base };
+      case 'access':
+        return { address: '0.0.0.0', port: 0, ...base };
+      case 'unicast':
+      case 'provider':
+        return { address: this.spec.local, port, ...base };
+    }
+  }
+
+  protected afterBind(socket: UdpSocketHandle): void {
+    const r = this.spec.remote;
+    if (r.mode === 'multicast') {
+      socket.setMulticastInterface(this.spec.local);
+      socket.joinMulticast(r.group, this.spec.local);
+      socket.setMulticastTtl(MULTICAST_TTL);
+      socket.setMulticastLoopback(false);
+    }
+    if (r.mode === 'access') this.keepalive(this.ctx.clock.now());
+  }
+
+  protected onDatagram(msg: Buffer, address: string, port: number): void {
+    const len = msg.length;
+    const vni = readVxlanVni(msg, 0, len);
+    if (vni === NOT_VXLAN) {
+      this.drops.malformed++;
+      return;
+    }
+    if (vni !== this.spec.segment) {
+      this.drops['wrong-vni']++;
+      return;
+    }
+    const now = this.ctx.clock.now();
+    const peer = this.peers.admit(address, port, now, (p) =>
+      this.ctx.emit({ type: 'peer-learned', leg: this.id, address: p.label }),
+    );
+    if (peer === 'unknown') {
+      this.drops['unknown-peer']++;
+      return;
+    }
+    if (peer === 'full') {
+      this.drops['table-full']++;
+      return;
+    }
+    peer.seen(now);
+    if (len === VXLAN_HEADER_LEN) return; // keepalive: refreshes the peer, carries no frame
+    const frameLen = len - VXLAN_HEADER_LEN;
+    peer.traffic.rx(frameLen);
+    this.traffic.rx(frameLen);
+    this.ctx.switch.forward(this, peer, msg, VXLAN_HEADER_LEN, frameLen);
+  }
+
+  sendTo(frame: Buffer, offset: number, length: number, peer: PeerRef | null): void {
+    if (peer instanceof Peer) this.sendOne(frame, offset, length, peer);
+    else this.flood(frame, offset, length, null);
+  }
+
+  flood(frame: Buffer, offset: number, length: number, except: PeerRef | null): void {
+    this.sendMany(frame, offset, length, this.peers.floodList, except);
+  }
+
+  sweep(now: number): void {
+    for (const p of this.peers.expire(now)) {
+      this.ctx.switch.macs.forget(this, p);
+      this.ctx.emit({ type: 'peer-expired', leg: this.id, address: p.label });
+    }
+    if (this.spec.remote.mode === 'access' && now - this.lastKeepalive >= this.keepaliveMs) this.keepalive(now);
+  }
+
+  /** An 8-byte VXLAN header with no frame: keeps the PAT mapping open; a standard VTEP drops it. */
+  private keepalive(now: number): void {
+    this.lastKeepalive = now;
+    for (const p of this.peers.floodList) this.sendHeaderOnly(p);
+  }
+
+  protected allPeers(): Iterable<Peer> {
+    return this.peers.all();
+  }
+}

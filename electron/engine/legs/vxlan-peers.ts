@@ -1,0 +1,105 @@
+// Who a VXLAN leg talks to, by mode:
+//  unicast (HER): a fixed list; datagrams from other addresses are refused.
+//  multicast:     the group for BUM, plus VTEPs learned by source address
+//                 (replies go to IP:vxlan-port, like the kernel's fdb).
+//  provider:      VTEPs learned by (IP, source port): they sit behind PAT.
+//  access:        the one provider.
+
+import type { VxlanLegSpec } from './leg-spec.js';
+import { vxlanPort } from './leg-spec.js';
+import { Peer } from './peer.js';
+
+export const DEFAULT_PEER_AGEING_MS = 300_000;
+export const MAX_LEARNED_PEERS = 4096;
+
+export type Admit = Peer | 'unknown' | 'full';
+
+export class VxlanPeers {
+  /** Where BUM goes: HER list, [group], [provider] or the learned list (provider). */
+  floodList: Peer[] = [];
+  private readonly configured = new Map<string, Peer>();
+  /** Learned peers by source address; several per address in provider mode (PAT). */
+  private readonly learned = new Map<string, Peer[]>();
+  private learnedCount = 0;
+
+  constructor(
+    private readonly spec: VxlanLegSpec,
+    private readonly ageingMs = DEFAULT_PEER_AGEING_MS,
+  ) {
+    const port = vxlanPort(spec);
+    const r = spec.remote;
+    switch (r.mode) {
+      case 'unicast':
+        for (const a of r.peers) this.configured.set(a, new Peer(a, port, 'configured'));
+        this.floodList = [...this.configured.values()];
+        break;
+      case 'multicast':
+        this.floodList = [new Peer(r.group, port, 'configured')];
+        break;
+      case 'access':
+        this.configured.set(r.provider, new Peer(r.provider, port, 'configured'));
+        this.floodList = [...this.configured.values()];
+        break;
+      case 'provider':
+        break;
+    }
+  }
+
+  get mode(): VxlanLegSpec['remote']['mode'] {
+    return this.spec.remote.mode;
+  }
+
+  /** The peer a datagram from (address, port) belongs to, learning it where the mode allows. */
+  admit(address: string, port: number, now: number, onLearned: (p: Peer) => void): Admit {
+    const mode = this.spec.remote.mode;
+    if (mode === 'unicast' || mode === 'access') {
+      return this.configured.get(address) ?? 'unknown';
+    }
+    const list = this.learned.get(address);
+    if (mode === 'multicast') {
+      if (list !== undefined) return list[0]!;
+      return this.learn(address, vxlanPort(this.spec), now, onLearned);
+    }
+    // provider: identity is (IP, port)
+    if (list !== undefined) {
+      for (let i = 0; i < list.length; i++) if (list[i]!.port === port) return list[i]!;
+    }
+    return this.learn(address, port, now, onLearned);
+  }
+
+  private learn(address: string, port: number, now: number, onLearned: (p: Peer) => void): Admit {
+    if (this.learnedCount >= MAX_LEARNED_PEERS) return 'full';
+    const p = new Peer(address, port, 'learned');
+    p.seen(now);
+    const list = this.learned.get(address);
+    if (list === undefined) this.learned.set(address, [p]);
+    else list.push(p);
+    this.learnedCount++;
+    if (this.mode === 'provider') this.floodList = [...this.floodList, p];
+    onLearned(p);
+    return p;
+  }
+
+  /** Removes learned peers silent for the ageing time; returns them. */
+  expire(now: number): Peer[] {
+    const gone: Peer[] = [];
+    for (const [addr, list] of this.learned) {
+      const keep = list.filter((p) => now - p.lastSeen < this.ageingMs);
+      if (keep.length === list.length) continue;
+      for (const p of list) if (!keep.includes(p)) gone.push(p);
+      if (keep.length === 0) this.learned.delete(addr);
+      else this.learned.set(addr, keep);
+    }
+    if (gone.length > 0) {
+      this.learnedCount -= gone.length;
+      if (this.mode === 'provider') this.floodList = this.floodList.filter((p) => !gone.includes(p));
+    }
+    return gone;
+  }
+
+  *all(): Iterable<Peer> {
+    if (this.mode === 'multicast') yield* this.floodList;
+    yield* this.configured.values();
+    for (const list of this.learned.values()) yield* list;
+  }
+}
