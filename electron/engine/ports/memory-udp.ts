@@ -75,10 +75,18 @@ export class MemoryNetwork {
   private deliver(data: Buffer, fromAddr: string, fromPort: number, to: string, port: number, sender: MemSocket): void {
     const multicast = Number(to.split('.')[0]) >= 224 && Number(to.split('.')[0]) <= 239;
     for (const s of this.sockets) {
-      if (s.closed || s.port !== port || s === sender) continue;
-      const hit = multicast ? s.groups.has(to) : s.address === to || (s.address === '0.0.0.0' && s.owned.includes(to));
-      if (hit) s.onMessage(Buffer.from(data), fromAddr, fromPort);
+      if (s.closed || s === sender) continue;
+      if (this.reaches(s, to, port, multicast)) s.onMessage(Buffer.from(data), fromAddr, fromPort);
     }
+  }
+
+  private reaches(s: MemSocket, to: string, port: number, multicast: boolean): boolean {
+    const nat = this.nat.get(s.host);
+    // Behind NAT: reachable at the mapping the NAT made for it (public address, shifted port).
+    if (nat !== undefined && !multicast) return nat.publicAddress === to && s.port + nat.portOffset === port;
+    if (s.port !== port) return false;
+    if (multicast) return s.groups.has(to);
+    return s.address === to || (s.address === '0.0.0.0' && s.owned.includes(to));
   }
 
   /** Injects a datagram as if sent by someone else (hostile input tests). */

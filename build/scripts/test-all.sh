@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Every test: type checks, unit tests, then the end-to-end tests that build real
+# network namespaces, run real ubdg processes and drive the UI in Chromium.
+# The e2e tests need root (ip netns, pcap).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+if [ "$(id -u)" != 0 ]; then
+  echo "test-all: the end-to-end tests need root (network namespaces, packet capture); re-running with sudo" >&2
+  exec sudo -E "$0" "$@"
+fi
+
+OUT="$(mktemp -d)"
+trap 'rm -rf "$OUT"' EXIT
+
+echo "== typecheck" >&2
+npm run typecheck
+echo "== build" >&2
+npm run build
+status=0
+echo "== unit tests" >&2
+npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$OUT/unit.json" || status=1
+echo "== end-to-end tests (network namespaces, real ubdg processes, Chromium)" >&2
+npx vitest run --project e2e --reporter=default --reporter=json --outputFile.json="$OUT/e2e.json" || status=1
+
+node -e '
+  const fs = require("fs");
+  let passed = 0, failed = 0, skipped = 0;
+  for (const f of process.argv.slice(1)) {
+    if (!fs.existsSync(f)) { failed++; console.error(`test-all: no results in ${f}`); continue; }
+    const r = JSON.parse(fs.readFileSync(f, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + (r.numTodoTests || 0);
+  }
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+' "$OUT/unit.json" "$OUT/e2e.json"
+exit "$status"

@@ -1,0 +1,251 @@
+// Several engines wired through the in-memory network and adapters: the whole
+// forwarding path (NIC → switch → tunnel → switch → NIC) with no OS.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { Bridge, createBridge } from './bridge.js';
+import type { BridgeHandle } from './bridge-api.js';
+import { parseLeg } from './legs/leg-grammar.js';
+import type { LegSpec } from './legs/leg-spec.js';
+import { MemoryCapturePort, MemoryNic } from './ports/memory-capture.js';
+import { MemoryNetwork } from './ports/memory-udp.js';
+import { BROADCAST, ethFrame, settle, tagOf } from './test-support/frames.js';
+
+const legs = (...s: string[]): LegSpec[] =>
+  s.map((x) => {
+    const r = parseLeg(x);
+    if (!r.ok) throw new Error(r.error.message);
+    return r.spec;
+  });
+
+interface Site {
+  bridge: BridgeHandle;
+  nic: MemoryNic;
+}
+
+const MAC = (n: number) => `02:00:00:00:00:0${n}`;
+
+describe('bridge over the in-memory network', () => {
+  const bridges: BridgeHandle[] = [];
+  let now = 1_000_000;
+  const clock = { now: () => now };
+  afterEach(async () => {
+    for (const b of bridges.splice(0)) await b.stop();
+  });
+
+  async function site(net: MemoryNetwork, address: string, legStrings: string[], opts: { echoes?: boolean; nat?: string } = {}): Promise<Site> {
+    const capture = new MemoryCapturePort();
+    const nic = capture.add(new MemoryNic('lan', opts.echoes ?? false));
+    if (opts.nat) net.nat.set(address, { publicAddress: opts.nat, portOffset: 1000 });
+    const bridge = createBridge(legs(...legStrings), { capture, udp: net.host(address), clock }, { peerAgeingMs: 60_000, keepaliveMs: 20_000 });
+    bridges.push(bridge);
+    await bridge.start();
+    for (const l of bridge.snapshot().legs) expect(l.state, l.error).toBe('running');
+    return { bridge, nic };
+  }
+
+  it('joins two sites over Ethernet-over-UDP (U legs) both ways', async () => {
+    const net = new MemoryNetwork();
+    const a = await site(net, '10.0.0.1', ['7#U:E@10.0.0.1:40000:10.0.0.2:40001', '7#W:E@lan']);
+    const b = await site(net, '10.0.0.2', ['7#U:E@10.0.0.2:40001:10.0.0.1:40000', '7#W:E@lan']);
+    a.nic.receive(ethFrame(BROADCAST, MAC(1), 'hello'));
+    await settle();
+    expect(b.nic.take().map(tagOf)).toEqual(['hello']);
+    b.nic.receive(ethFrame(MAC(1), MAC(2), 'reply'));
+    await settle();
+    expect(a.nic.take().map(tagOf)).toEqual(['reply']);
+    // The U datagram is the bare frame.
+    expect(net.sent[0]!.data.length).toBe(60);
+    const s = a.bridge.snapshot();
+    expect(s.legs[0]).toMatchObject({ txPackets: 1, rxPackets: 1 });
+    expect(s.peers).toEqual([expect.objectContaining({ address: '10.0.0.2:40001', origin: 'configured', rxPackets: 1, txPackets: 1 })]);
+  });
+
+  it('three VXLAN HER sites: BUM replicated to each peer once, never re-flooded; unicast only to the learned peer', async () => {
+    const net = new MemoryNetwork();
+    const ips = ['10.0.0.1', '10.0.0.2', '10.0.0.3'];
+    const sites = await Promise.all(
+      ips.map((ip) => site(net, ip, [`5000#V:E@${ip}:${ips.filter((x) => x !== ip).join('+')}`, '5000#W:E@lan'])),
+    );
+    const [s1, s2, s3] = sites as [Site, Site, Site];
+    s1.nic.receive(ethFrame(BROADCAST, MAC(1), 'arp-who-has'));
+    await settle();
+    expect(s2.nic.take().map(tagOf)).toEqual(['arp-who-has']);
+    expect(s3.nic.take().map(tagOf)).toEqual(['arp-who-has']);
+    expect(net.sent.length).toBe(2); // s1 → s2, s1 → s3; nobody re-floods (split horizon)
+    expect(net.sent.every((d) => d.data.readUInt8(0) === 0x08 && d.data.readUIntBE(4, 3) === 5000)).toBe(true);
+
+    s2.nic.receive(ethFrame(MAC(1), MAC(2), 'arp-reply'));
+    await settle();
+    expect(s1.nic.take().map(tagOf)).toEqual(['arp-reply']);
+    expect(s3.nic.take()).toEqual([]); // MAC 1 was learned behind s1: not replicated to s3
+    net.sent.length = 0;
+    for (let i = 0; i < 50; i++) s1.nic.receive(ethFrame(MAC(2), MAC(1), `u${i}`));
+    await settle();
+    expect(net.sent.map((d) => d.to)).toEqual(Array(50).fill('10.0.0.2:4789'));
+    expect(s2.nic.take()).toHaveLength(50);
+    expect(s3.nic.take()).toEqual([]);
+    const macs = s1.bridge.snapshot().macs;
+    expect(macs).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ mac: MAC(1), leg: 1 }),
+        expect.objectContaining({ mac: MAC(2), leg: 0, peer: '10.0.0.2:4789' }),
+      ]),
+    );
+  });
+
+  it('refuses VXLAN from addresses outside the HER list, wrong VNIs and garbage, and keeps running', async () => {
+    const net = new MemoryNetwork();
+    const s1 = await site(net, '10.0.0.1', ['5000#V:E@10.0.0.1:10.0.0.2', '5000#W:E@lan']);
+    const good = Buffer.concat([Buffer.from('0800000000138800', 'hex'), ethFrame(BROADCAST, MAC(9), 'x')]);
+    net.inject(good, '10.0.0.66', 4789, '10.0.0.1', 4789); // stranger
+    const wrongVni = Buffer.from(good);
+    wrongVni.writeUIntBE(5001, 4, 3);
+    net.inject(wrongVni, '10.0.0.2', 4789, '10.0.0.1', 4789);
+    net.inject(Buffer.from('deadbeef', 'hex'), '10.0.0.2', 4789, '10.0.0.1', 4789);
+    const noFlag = Buffer.from(good);
+    noFlag[0] = 0;
+    net.inject(noFlag, '10.0.0.2', 4789, '10.0.0.1', 4789);
+    const runt = Buffer.concat([good.subarray(0, 8), Buffer.alloc(5)]);
+    net.inject(runt, '10.0.0.2', 4789, '10.0.0.1', 4789);
+    await settle();
+    expect(s1.nic.take()).toEqual([]);
+    const l = s1.bridge.snapshot().legs[0]!;
+    expect(l.drops).toMatchObject({ 'unknown-peer': 1, 'wrong-vni': 1, malformed: 3 });
+    expect(l.state).toBe('running');
+    net.inject(good, '10.0.0.2', 4789, '10.0.0.1', 4789);
+    await settle();
+    expect(s1.nic.take().map(tagOf)).toEqual(['x']);
+  });
+
+  it('multicast mode: BUM goes once to the group, replies go unicast to the learned VTEP', async () => {
+    const net = new MemoryNetwork();
+    const ips = ['10.0.0.1', '10.0.0.2', '10.0.0.3'];
+    const [s1, s2, s3] = (await Promise.all(ips.map((ip) => site(net, ip, [`5000#V:E@${ip}:239.1.1.1:8472`, '5000#W:E@lan'])))) as [Site, Site, Site];
+    s1.nic.receive(ethFrame(BROADCAST, MAC(1), 'who'));
+    await settle();
+    expect(net.sent.map((d) => d.to)).toEqual(['239.1.1.1:8472']);
+    expect(s2.nic.take().map(tagOf)).toEqual(['who']);
+    expect(s3.nic.take().map(tagOf)).toEqual(['who']);
+    net.sent.length = 0;
+    s3.nic.receive(ethFrame(MAC(1), MAC(3), 'me'));
+    await settle();
+    expect(net.sent.map((d) => d.to)).toEqual(['10.0.0.1:8472']);
+    expect(s1.nic.take().map(tagOf)).toEqual(['me']);
+    expect(s1.bridge.snapshot().peers).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ address: '239.1.1.1:8472', origin: 'configured' }),
+        expect.objectContaining({ address: '10.0.0.3:8472', origin: 'learned' }),
+      ]),
+    );
+  });
+
+  it('provider relays between access VTEPs behind NAT, learns them by IP:port and ages them out', async () => {
+    const net = new MemoryNetwork();
+    const hub = await site(net, '203.0.113.5', ['5000#V:E@203.0.113.5:0:8000', '5000#W:E@lan']);
+    const a = await site(net, '192.168.1.10', ['5000#V:E@*:203.0.113.5:8000', '5000#W:E@lan'], { nat: '198.51.100.1' });
+    const b = await site(net, '192.168.2.10', ['5000#V:E@*:203.0.113.5:8000', '5000#W:E@lan'], { nat: '198.51.100.2' });
+    await settle();
+    // Keepalives alone make the provider learn both, with their NAT ports.
+    const learned = hub.bridge.snapshot().peers.filter((p) => p.origin === 'learned').map((p) => p.address).sort();
+    expect(learned).toHaveLength(2);
+    expect(learned[0]).toMatch(/^198\.51\.100\.1:\d+$/);
+    expect(learned[1]).toMatch(/^198\.51\.100\.2:\d+$/);
+    expect(hub.nic.take()).toEqual([]); // keepalives never reach a NIC
+
+    a.nic.receive(ethFrame(BROADCAST, MAC(1), 'from-a'));
+    await settle();
+    expect(hub.nic.take().map(tagOf)).toEqual(['from-a']);
+    expect(b.nic.take().map(tagOf)).toEqual(['from-a']); // relayed by the hub
+    expect(a.nic.take()).toEqual([]); // not back to the sender
+    b.nic.receive(ethFrame(MAC(1), MAC(2), 'b-to-a'));
+    await settle();
+    expect(a.nic.take().map(tagOf)).toEqual(['b-to-a']);
+    expect(hub.nic.take()).toEqual([]); // unicast relayed peer to peer only
+
+    // Both access legs go silent: after the ageing time the provider forgets them.
+    await a.bridge.stop();
+    await b.bridge.stop();
+    now += 61_000;
+    (hub.bridge as Bridge).sweep();
+    expect(hub.bridge.snapshot().peers).toEqual([]);
+    expect(hub.bridge.snapshot().macs.filter((m) => m.leg === 0)).toEqual([]);
+  });
+
+  it('access mode sends a keepalive every period so the NAT mapping stays open', async () => {
+    const net = new MemoryNetwork();
+    await site(net, '203.0.113.5', ['5000#V:E@203.0.113.5:0:8000', '5000#W:E@lan']);
+    const a = await site(net, '192.168.1.10', ['5000#V:E@*:203.0.113.5:8000', '5000#W:E@lan'], { nat: '198.51.100.1' });
+    await settle();
+    const keepalives = () => net.sent.filter((d) => d.to === '203.0.113.5:8000' && d.data.length === 8).length;
+    expect(keepalives()).toBe(1);
+    now += 19_000;
+    (a.bridge as Bridge).sweep();
+    expect(keepalives()).toBe(1);
+    now += 1_000;
+    (a.bridge as Bridge).sweep();
+    expect(keepalives()).toBe(2);
+  });
+
+  it('never re-bridges frames the capture layer hands back after injection (Npcap echo)', async () => {
+    const net = new MemoryNetwork();
+    const s1 = await site(net, '10.0.0.1', ['5000#V:E@10.0.0.1:10.0.0.2', '5000#W:E@lan'], { echoes: true });
+    await site(net, '10.0.0.2', ['5000#V:E@10.0.0.2:10.0.0.1', '5000#W:E@lan']);
+    const vx = Buffer.concat([Buffer.from('0800000000138800', 'hex'), ethFrame(BROADCAST, MAC(2), 'from-remote')]);
+    net.inject(vx, '10.0.0.2', 4789, '10.0.0.1', 4789);
+    await settle();
+    expect(s1.nic.take().map(tagOf)).toEqual(['from-remote']);
+    const s = s1.bridge.snapshot();
+    expect(s.legs[1]!.drops.echo).toBe(1);
+    expect(net.sent.filter((d) => d.from.startsWith('10.0.0.1'))).toEqual([]); // nothing went back out
+    // MAC 2 stays learned behind the tunnel, not moved to the NIC by the echo.
+    expect(s.macs.find((m) => m.mac === MAC(2))).toMatchObject({ leg: 0 });
+  });
+
+  it('a leg that cannot bind goes to error with the cause and fix; the other legs keep running', async () => {
+    const net = new MemoryNetwork();
+    const udp = net.host('10.0.0.1');
+    await udp.bind({ address: '10.0.0.1', port: 4789 }, () => {}, () => {});
+    const capture = new MemoryCapturePort();
+    const nic = capture.add(new MemoryNic('lan'));
+    const b = createBridge(legs('5000#V:E@10.0.0.1:10.0.0.2', '5000#W:E@lan', '6#U:E@10.0.0.1:5000:10.0.0.2:5000', '6#W:E@lan'), {
+      capture,
+      udp,
+      clock,
+    });
+    bridges.push(b);
+    await b.start();
+    const s = b.snapshot();
+    expect(s.legs.map((l) => l.state)).toEqual(['error', 'running', 'running', 'running']);
+    expect(s.legs[0]!.error).toMatch(/in use.*Fix: /);
+    expect(s.running).toBe(true);
+    nic.receive(ethFrame(BROADCAST, MAC(1), 'still-works'));
+    await settle();
+    expect(net.sent.map((d) => d.to)).toEqual(['10.0.0.2:5000']);
+  });
+
+  it('drops over-MTU (offload) frames from a NIC and says how to fix it', async () => {
+    const net = new MemoryNetwork();
+    const s1 = await site(net, '10.0.0.1', ['5000#V:E@10.0.0.1:10.0.0.2', '5000#W:E@lan']);
+    const events: string[] = [];
+    s1.bridge.onEvent((e) => e.type === 'warning' && events.push(e.message));
+    s1.nic.receive(ethFrame(BROADCAST, MAC(1), 'gso', 9000));
+    await settle();
+    expect(net.sent).toEqual([]);
+    const l = s1.bridge.snapshot().legs[1]!;
+    expect(l.drops.oversize).toBe(1);
+    expect(l.warnings.join()).toMatch(/ethtool -K lan/);
+    expect(events).toHaveLength(1);
+  });
+
+  it('stop closes every leg and is idempotent', async () => {
+    const net = new MemoryNetwork();
+    const s1 = await site(net, '10.0.0.1', ['5000#V:E@10.0.0.1:10.0.0.2', '5000#W:E@lan']);
+    await s1.bridge.stop();
+    await s1.bridge.stop();
+    expect(s1.bridge.snapshot().legs.map((l) => l.state)).toEqual(['stopped', 'stopped']);
+    expect(s1.bridge.snapshot().running).toBe(false);
+    s1.nic.receive(ethFrame(BROADCAST, MAC(1), 'after-stop'));
+    await settle();
+    expect(net.sent).toEqual([]);
+  });
+});
