@@ -10,8 +10,9 @@ export function parseLegList(legs: readonly string[]): LegList {
   for (let i = 0; i < legs.length; i++) {
     const r = parseLeg(legs[i]!);
     if (!r.ok) {
-      const where = legs.length > 1 ? `leg ${i + 1} of ${legs.length}: ` : '';
-      return { ok: false, error: `ubdg: ${where}${formatParseError(r.error)}\nNothing was started (see ubdg --help for the leg syntax).` };
+      const which = legs.length > 1 ? ` (leg ${i + 1} of ${legs.length})` : '';
+      // The caret line of formatParseError is aligned to its own first line: keep both unprefixed.
+      return { ok: false, error: `ubdg: bad leg${which}:\n${formatParseError(r.error)}\nNothing was started (see ubdg --help for the leg syntax).` };
     }
     specs.push(r.spec);
   }
