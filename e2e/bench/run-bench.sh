@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# npm run bench: measures ubdg in the shared 4-namespace benchmark topology
+# (../shared/bench, the same harness that measured the anchors: kernel VXLAN,
+# ubridge pcap/raw, n2n) and prints the median table.
+#   RUNS=3 (clean runs per variant)   VARIANTS="vxlan udp"   BENCH_PREFIX=vxb_
+# Needs root, iperf3, ethtool, python3. Takes about 1 minute per run.
+set -euo pipefail
+REPO="$(cd "$(dirname "$0")/../.." && pwd)"
+BENCH="${BENCH_DIR:-$REPO/../shared/bench}"
+[ -x "$BENCH/repeat.sh" ] || { echo "bench: harness not found at $BENCH (set BENCH_DIR)" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "bench: needs root (network namespaces, pcap)" >&2; exit 1; }
+RUNS="${RUNS:-3}"
+VARIANTS="${VARIANTS:-vxlan udp}"
+export BENCH_PREFIX="${BENCH_PREFIX:-vxb_}"
+OUT="${RESULTS_DIR:-$REPO/e2e/artifacts/bench-$(date +%Y%m%dT%H%M%S)}"
+mkdir -p "$OUT"
+
+(cd "$REPO" && npm run --silent build:node)
+UBDG="node $REPO/bin/ubdg.js"
+for v in $VARIANTS; do
+  case "$v" in
+    vxlan) cmd="exec $UBDG 5000#V:E@\$LOCAL_IP:\$PEER_IP 5000#W:E@\$LAN_IF" ;;
+    udp)   cmd="exec $UBDG 7#U:E@\$LOCAL_IP:40000:\$PEER_IP:40000 7#W:E@\$LAN_IF" ;;
+    *) echo "bench: unknown variant $v (vxlan, udp)" >&2; exit 2 ;;
+  esac
+  echo "bench: ubdg-$v, $RUNS clean runs" >&2
+  RESULTS_FILE="$OUT/ubdg-$v.jsonl" "$BENCH/repeat.sh" "$RUNS" "ubdg-$v" "$cmd" | tee "$OUT/ubdg-$v.txt"
+done
+python3 "$BENCH/summarize.py" "$OUT"/*.jsonl | tee "$OUT/summary.txt"
+echo "bench: results in $OUT" >&2
