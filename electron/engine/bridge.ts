@@ -19,7 +19,7 @@ export function createBridge(legs: readonly LegSpec[], ports: EnginePorts, optio
   return new Bridge(legs, ports, options);
 }
 
-class Bridge implements BridgeHandle {
+export class Bridge implements BridgeHandle {
   private readonly clock: Clock;
   private readonly switches = new Map<number, SegmentSwitch>();
   private readonly running: RunningLeg[];

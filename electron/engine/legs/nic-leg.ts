@@ -13,16 +13,16 @@ import { OffloadWatch } from './offload-watch.js';
 export const PCAP_BUFFER_BYTES = 8 * 1024 * 1024;
 
 export interface NicLegOptions {
-  /** Adapter MTU if known: frames longer than MTU + Ethernet header + VLAN tag are offload artefacts. */
-  readonly mtu?: number;
   readonly pcapBufferBytes?: number;
 }
+
+const DEFAULT_MTU = 1500;
 
 export class NicLeg extends RunningLeg<NicLegSpec> {
   readonly relays = false;
   private handle: CaptureHandle | null = null;
   private readonly echo = new EchoFilter();
-  private readonly offloads: OffloadWatch;
+  private offloads: OffloadWatch | null = null;
 
   constructor(
     spec: NicLegSpec,
@@ -31,12 +31,14 @@ export class NicLeg extends RunningLeg<NicLegSpec> {
     private readonly options: NicLegOptions = {},
   ) {
     super(spec, ctx);
-    this.offloads = new OffloadWatch(spec.nic ?? '?', options.mtu ?? 1500, (m) => this.warnOnce(m));
   }
 
   protected async open(): Promise<void> {
     const nic = this.spec.nic;
     if (nic === undefined) throw new Error(`${this.ctx.label}: no adapter given; write it after '@', e.g. ${this.spec.segment}#W:E@eth0 (see ubdg --list-nics)`);
+    // Frames longer than the MTU (+ Ethernet header and VLAN tag) are offload artefacts.
+    const info = (await this.capture.listNics()).find((n) => n.name === nic);
+    this.offloads = new OffloadWatch(nic, info?.mtu ?? DEFAULT_MTU, (m) => this.warnOnce(m));
     this.handle = this.capture.open(nic, (frame, length) => this.onFrame(frame, length), {
       bufferBytes: this.options.pcapBufferBytes ?? PCAP_BUFFER_BYTES,
     });
@@ -54,7 +56,7 @@ export class NicLeg extends RunningLeg<NicLegSpec> {
       this.drops.echo++;
       return;
     }
-    if (!this.offloads.admit(frame, length)) {
+    if (!this.offloads!.admit(frame, length)) {
       this.drops.oversize++;
       return;
     }

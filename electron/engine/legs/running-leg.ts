@@ -52,7 +52,7 @@ export abstract class RunningLeg<S extends LegSpec = LegSpec> implements SwitchP
       this.ctx.switch.attach(this);
       this.setState('running');
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = describeError(err);
       this.setState('error', this.error);
     }
   }
@@ -95,4 +95,11 @@ export abstract class RunningLeg<S extends LegSpec = LegSpec> implements SwitchP
     this.state = state;
     this.ctx.emit(error === undefined ? { type: 'leg-state', leg: this.id, state } : { type: 'leg-state', leg: this.id, state, error });
   }
+}
+
+/** Message plus the fix that port errors (CaptureError, UdpError) carry. */
+function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const fix = (err as { fix?: unknown }).fix;
+  return typeof fix === 'string' && fix !== '' ? `${err.message}. Fix: ${fix}` : err.message;
 }

@@ -36,7 +36,7 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
     writeVxlanHeader(buf, 0, this.spec.segment);
   }
 
-  protected async open(): Promise<void> {
+  protected override async open(): Promise<void> {
     if (this.spec.key !== undefined || (this.spec as { keyEnv?: string }).keyEnv !== undefined) {
       throw new Error(
         `${this.ctx.label}: encrypted VXLAN legs are not available in this version; remove "*KEY" from the leg to run it unencrypted`,
@@ -60,7 +60,7 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
     }
   }
 
-  protected afterBind(socket: UdpSocketHandle): void {
+  protected override afterBind(socket: UdpSocketHandle): void {
     const r = this.spec.remote;
     if (r.mode === 'multicast') {
       socket.setMulticastInterface(this.spec.local);
@@ -111,7 +111,7 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
     this.sendMany(frame, offset, length, this.peers.floodList, except);
   }
 
-  sweep(now: number): void {
+  override sweep(now: number): void {
     for (const p of this.peers.expire(now)) {
       this.ctx.switch.macs.forget(this, p);
       this.ctx.emit({ type: 'peer-expired', leg: this.id, address: p.label });
