@@ -249,3 +249,17 @@ describe('bridge over the in-memory network', () => {
     expect(net.sent).toEqual([]);
   });
 });
+
+describe('socket buffers', () => {
+  it('warns with the sysctl fix when the OS grants a smaller UDP receive buffer than wanted', async () => {
+    const net = new MemoryNetwork();
+    net.maxBufferBytes = 212_992;
+    const capture = new MemoryCapturePort();
+    capture.add(new MemoryNic('lan'));
+    const b = createBridge(legs('5000#V:E@10.0.0.1:10.0.0.2', '5000#W:E@lan'), { capture, udp: net.host('10.0.0.1') });
+    await b.start();
+    expect(b.snapshot().legs[0]!.warnings.join()).toMatch(/net\.core\.rmem_max=4194304/);
+    expect(b.snapshot().legs[0]!.state).toBe('running');
+    await b.stop();
+  });
+});

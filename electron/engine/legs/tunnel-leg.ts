@@ -44,7 +44,18 @@ export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
       this.warnOnce(`socket error: ${err.message}`);
     };
     this.socket = await this.udp.bind(this.bindOptions(), onMessage, onError);
+    this.checkBuffers(this.socket);
     this.afterBind(this.socket);
+  }
+
+  /** A small receive buffer loses bursts; the OS caps requests silently, so say so. */
+  private checkBuffers(socket: UdpSocketHandle): void {
+    const granted = socket.bufferSizes().recv;
+    if (granted < UDP_RECV_BUFFER_BYTES) {
+      this.warnOnce(
+        `the OS limits this leg's UDP receive buffer to ${Math.round(granted / 1024)} KiB (wanted ${UDP_RECV_BUFFER_BYTES / 1024} KiB): bursts may be lost. Fix (Linux): sysctl -w net.core.rmem_max=${UDP_RECV_BUFFER_BYTES}`,
+      );
+    }
   }
 
   protected close(): void {

@@ -11,6 +11,8 @@ interface MemSocket {
   address: string;
   port: number;
   groups: Set<string>;
+  /** What a kernel would grant: the request, capped like net.core.rmem_max. */
+  recvBufferBytes: number;
   onMessage: DatagramHandler;
   closed: boolean;
 }
@@ -24,6 +26,8 @@ export interface Datagram {
 export class MemoryNetwork {
   private readonly sockets: MemSocket[] = [];
   private nextEphemeral = 40000;
+  /** Like net.core.rmem_max: larger buffer requests are capped to this. */
+  maxBufferBytes = 4 * 1024 * 1024;
   /** Every datagram sent, for assertions. */
   readonly sent: Datagram[] = [];
   /** NAT: source address rewriting per host (access-mode tests). */
@@ -42,7 +46,16 @@ export class MemoryNetwork {
           (s) => !s.closed && s.host === host && s.port === port && (s.address === o.address || s.address === '0.0.0.0' || o.address === '0.0.0.0'),
         );
         if (clash && !o.reuseAddr) throw new UdpError('address-in-use', `UDP ${o.address}:${port} is in use`, 'use another port');
-        const s: MemSocket = { host, owned: addresses, address: o.address, port, groups: new Set(), onMessage, closed: false };
+        const s: MemSocket = {
+          host,
+          owned: addresses,
+          address: o.address,
+          port,
+          groups: new Set(),
+          onMessage,
+          closed: false,
+          recvBufferBytes: Math.min(o.recvBufferBytes ?? this.maxBufferBytes, this.maxBufferBytes),
+        };
         this.sockets.push(s);
         return this.handle(s, addresses);
       },
@@ -64,6 +77,7 @@ export class MemoryNetwork {
         });
       },
       local: () => ({ address: s.address, port: s.port }),
+      bufferSizes: () => ({ recv: s.recvBufferBytes, send: s.recvBufferBytes }),
       joinMulticast: (group) => void s.groups.add(group),
       setMulticastInterface: (iface) => void (mcastIf = iface),
       setMulticastTtl: () => {},

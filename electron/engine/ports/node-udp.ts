@@ -38,6 +38,9 @@ function wrap(sock: dgram.Socket): UdpSocketHandle {
       // Errors (ICMP unreachable…) are transient; the slot must come back either way.
       sock.send(buf, offset, length, port, address, done);
     },
+    bufferSizes() {
+      return { recv: sock.getRecvBufferSize(), send: sock.getSendBufferSize() };
+    },
     local() {
       const a = sock.address();
       return { address: a.address, port: a.port };

@@ -23,6 +23,8 @@ export interface UdpSocketHandle {
   /** Fire-and-forget. The engine keeps `buf` untouched until `done` is called. */
   send(buf: Buffer, offset: number, length: number, port: number, address: string, done: () => void): void;
   local(): Endpoint;
+  /** Kernel socket buffer sizes actually granted (Linux reports twice the usable size). */
+  bufferSizes(): { readonly recv: number; readonly send: number };
   joinMulticast(group: string, interfaceAddress: string): void;
   setMulticastInterface(interfaceAddress: string): void;
   setMulticastTtl(ttl: number): void;
