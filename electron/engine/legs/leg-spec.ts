@@ -43,6 +43,12 @@ export interface VxlanLegSpec {
   readonly remote: VxlanRemote;
   /** Pre-shared key; present = encrypted leg. Never logged. */
   readonly key?: string;
+  /**
+   * Name of an environment variable that holds the pre-shared key (leg string
+   * `*env:NAME`), read when the leg starts so that `ps` never shows the key.
+   * Present = encrypted leg. Formatting writes `env:NAME` even once `key` is filled in.
+   */
+  readonly keyEnv?: string;
   /** Explicit UDP port; undefined = VXLAN_PORT_IANA (and not written back on format). */
   readonly port?: number;
 }
