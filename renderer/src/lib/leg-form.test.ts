@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { checkFields, composeLeg, DEFAULT_FIELDS, fieldsFromSpec, type LegFields } from './leg-form.js';
+import { parseLeg } from '../../../electron/engine/legs/leg-grammar.js';
+
+const f = (patch: Partial<LegFields>): LegFields => ({ ...DEFAULT_FIELDS, ...patch });
+
+describe('composeLeg', () => {
+  it('writes every kind and mode as the CLI grammar has it', () => {
+    expect(composeLeg(f({ kind: 'W', nic: 'Microsoft KM-TEST Loopback Adapter' })).text).toBe('5000#W:E@Microsoft KM-TEST Loopback Adapter');
+    expect(composeLeg(f({ kind: 'U', uLocal: '0.0.0.0', uLocalPort: '10000', uRemote: '10.0.0.2', uRemotePort: '10001' })).text).toBe(
+      '5000#U:E@0.0.0.0:10000:10.0.0.2:10001',
+    );
+    expect(composeLeg(f({ vLocal: '10.10.1.10', peers: ['10.10.2.10', '10.10.3.10', ''] })).text).toBe('5000#V:E@10.10.1.10:10.10.2.10+10.10.3.10');
+    expect(composeLeg(f({ mode: 'multicast', vLocal: '10.1.1.1', group: '239.1.1.1', port: '8472' })).text).toBe('5000#V:E@10.1.1.1:239.1.1.1:8472');
+    expect(composeLeg(f({ mode: 'provider', vLocal: '203.0.113.5', keySource: 'literal', key: 'secret', port: '8000' })).text).toBe(
+      '5000#V:E@203.0.113.5:0*secret:8000',
+    );
+    expect(composeLeg(f({ mode: 'access', provider: '203.0.113.5', keySource: 'literal', key: 'secret', port: '8000' })).text).toBe(
+      '5000#V:E@*:203.0.113.5*secret:8000',
+    );
+    expect(composeLeg(f({ mode: 'access', provider: '203.0.113.5', keySource: 'env', keyEnv: 'VX_KEY' })).text).toBe('5000#V:E@*:203.0.113.5*env:VX_KEY');
+  });
+});
+
+describe('checkFields', () => {
+  it('accepts a valid form and returns the spec', () => {
+    const r = checkFields(f({ vLocal: '10.10.1.10', peers: ['10.10.2.10'] }));
+    expect(r.ok).toBe(true);
+  });
+  it('points the parser error at the field that caused it', () => {
+    const r = checkFields(f({ vLocal: '10.10.1.10', peers: ['10.10.2.10', '10.10.300.1'] }));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.field).toBe('peers');
+    expect(r.index).toBe(1);
+    expect(r.message).toContain('300');
+  });
+  it('flags the segment', () => {
+    const r = checkFields(f({ segment: '99999999', vLocal: '10.0.0.1', peers: ['10.0.0.2'] }));
+    expect(!r.ok && r.field).toBe('segment');
+  });
+  it('flags a missing local address', () => {
+    const r = checkFields(f({ peers: ['10.0.0.2'] }));
+    expect(!r.ok && r.field).toBe('vLocal');
+  });
+  it('flags a port out of range', () => {
+    const r = checkFields(f({ vLocal: '10.0.0.1', peers: ['10.0.0.2'], port: '70000' }));
+    expect(!r.ok && r.field).toBe('port');
+  });
+  it('requires a multicast group in multicast mode', () => {
+    const r = checkFields(f({ mode: 'multicast', vLocal: '10.0.0.1', group: '10.0.0.9' }));
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.field).toBe('group');
+  });
+  it('requires an adapter on a W leg', () => {
+    const r = checkFields(f({ kind: 'W', nic: '' }));
+    expect(!r.ok && r.field).toBe('nic');
+  });
+  it('flags a key with whitespace', () => {
+    const r = checkFields(f({ mode: 'provider', vLocal: '10.0.0.1', keySource: 'literal', key: 'two words' }));
+    expect(!r.ok && r.field).toBe('key');
+  });
+});
+
+describe('fieldsFromSpec', () => {
+  it.each([
+    '5000#V:E@10.10.1.10:10.10.2.10+10.10.3.10',
+    '5000#W:E@eth0',
+    '5000#V:E@203.0.113.5:0*secret:8000',
+    '5000#V:E@*:203.0.113.5*secret:8000',
+    '5000#V:E@10.1.1.1:239.1.1.1:8472',
+    '7#U:E@0.0.0.0:10000:127.0.0.1:10001',
+    '5000#V:E@*:203.0.113.5*env:VX_KEY',
+  ])('round-trips %s through the form', (text) => {
+    const r = parseLeg(text);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(composeLeg(fieldsFromSpec(r.spec)).text).toBe(text);
+  });
+});

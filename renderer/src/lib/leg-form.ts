@@ -1,0 +1,240 @@
+// The leg editor's form model. The form never decides validity itself: it
+// writes the leg string the fields stand for and hands it to the same parser
+// the CLI uses (parseLeg). Each field remembers where it sits in that string, so
+// the parser's error offset lands on the field that caused it.
+
+import { isMulticastIpv4, parseLeg } from '../../../electron/engine/legs/leg-grammar.js';
+import type { LegKind, LegSpec, VxlanMode } from '../../../electron/engine/legs/leg-spec.js';
+import { assertNever } from '../../../electron/engine/legs/leg-spec.js';
+
+export type KeySource = 'none' | 'literal' | 'env';
+
+export interface LegFields {
+  readonly kind: LegKind;
+  readonly segment: string;
+  /** W */
+  readonly nic: string;
+  /** U */
+  readonly uLocal: string;
+  readonly uLocalPort: string;
+  readonly uRemote: string;
+  readonly uRemotePort: string;
+  /** V */
+  readonly mode: VxlanMode;
+  readonly vLocal: string;
+  readonly peers: readonly string[];
+  readonly group: string;
+  readonly provider: string;
+  readonly keySource: KeySource;
+  readonly key: string;
+  readonly keyEnv: string;
+  /** '' = default VXLAN port */
+  readonly port: string;
+}
+
+export type FieldName = Exclude<keyof LegFields, 'kind' | 'mode' | 'keySource'> | 'leg';
+
+export const DEFAULT_FIELDS: LegFields = Object.freeze({
+  kind: 'V',
+  segment: '5000',
+  nic: '',
+  uLocal: '',
+  uLocalPort: '',
+  uRemote: '',
+  uRemotePort: '',
+  mode: 'unicast',
+  vLocal: '',
+  peers: Object.freeze(['']) as readonly string[],
+  group: '',
+  provider: '',
+  keySource: 'none',
+  key: '',
+  keyEnv: '',
+  port: '',
+});
+
+interface Part {
+  readonly text: string;
+  readonly field?: FieldName;
+  readonly index?: number;
+}
+
+export interface FieldSpan {
+  readonly field: FieldName;
+  readonly index?: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface Composed {
+  readonly text: string;
+  readonly spans: readonly FieldSpan[];
+}
+
+function vxlanParts(f: LegFields): Part[] {
+  const parts: Part[] = [];
+  if (f.mode === 'access') parts.push({ text: '*' });
+  else parts.push({ text: f.vLocal.trim(), field: 'vLocal' });
+  parts.push({ text: ':' });
+  switch (f.mode) {
+    case 'unicast': {
+      const peers = f.peers.map((p, i) => ({ p: p.trim(), i }));
+      // Trailing empty rows (the "add a peer" row) are ignored; empty rows in between are errors.
+      while (peers.length > 1 && peers[peers.length - 1]!.p === '') peers.pop();
+      if (peers.length === 0) parts.push({ text: '', field: 'peers', index: 0 });
+      peers.forEach((x, n) => {
+        if (n > 0) parts.push({ text: '+' });
+        parts.push({ text: x.p, field: 'peers', index: x.i });
+      });
+      break;
+    }
+    case 'multicast':
+      parts.push({ text: f.group.trim(), field: 'group' });
+      break;
+    case 'provider':
+      parts.push({ text: '0' });
+      break;
+    case 'access':
+      parts.push({ text: f.provider.trim(), field: 'provider' });
+      break;
+    default:
+      assertNever(f.mode, 'VXLAN mode');
+  }
+  if (f.keySource === 'literal') parts.push({ text: '*' }, { text: f.key, field: 'key' });
+  else if (f.keySource === 'env') parts.push({ text: '*env:' }, { text: f.keyEnv.trim(), field: 'keyEnv' });
+  if (f.port.trim() !== '') parts.push({ text: ':' }, { text: f.port.trim(), field: 'port' });
+  return parts;
+}
+
+/** The leg string the fields stand for, with the span of each field in it. */
+export function composeLeg(f: LegFields): Composed {
+  const parts: Part[] = [{ text: f.segment.trim(), field: 'segment' }, { text: `#${f.kind}:E` }];
+  switch (f.kind) {
+    case 'W':
+      if (f.nic !== '') parts.push({ text: '@' }, { text: f.nic, field: 'nic' });
+      break;
+    case 'U':
+      parts.push(
+        { text: '@' },
+        { text: f.uLocal.trim(), field: 'uLocal' },
+        { text: ':' },
+        { text: f.uLocalPort.trim(), field: 'uLocalPort' },
+        { text: ':' },
+        { text: f.uRemote.trim(), field: 'uRemote' },
+        { text: ':' },
+        { text: f.uRemotePort.trim(), field: 'uRemotePort' },
+      );
+      break;
+    case 'V':
+      parts.push({ text: '@' }, ...vxlanParts(f));
+      break;
+    default:
+      assertNever(f.kind, 'leg kind');
+  }
+  let text = '';
+  const spans: FieldSpan[] = [];
+  for (const p of parts) {
+    const start = text.length;
+    text += p.text;
+    if (p.field) spans.push({ field: p.field, ...(p.index === undefined ? {} : { index: p.index }), start, end: text.length });
+  }
+  return { text, spans };
+}
+
+/** The field whose span holds `offset` (an empty span at the offset counts). */
+export function fieldAt(spans: readonly FieldSpan[], offset: number, length: number): FieldSpan | undefined {
+  let best: FieldSpan | undefined;
+  for (const s of spans) {
+    const inside = length > 0 ? offset >= s.start && offset < Math.max(s.end, s.start + 1) : offset >= s.start && offset <= s.end;
+    if (inside && (!best || s.end - s.start <= best.end - best.start)) best = s;
+  }
+  return best;
+}
+
+export type LegCheck =
+  | { readonly ok: true; readonly text: string; readonly spec: LegSpec }
+  | {
+      readonly ok: false;
+      readonly text: string;
+      readonly message: string;
+      readonly expected?: string;
+      /** Where in `text` (highlight); length may be 0 */
+      readonly offset: number;
+      readonly length: number;
+      readonly field?: FieldName;
+      readonly index?: number;
+    };
+
+/** Checks a leg string exactly as the CLI would. */
+export function checkText(text: string): LegCheck {
+  const r = parseLeg(text);
+  if (r.ok) return { ok: true, text, spec: r.spec };
+  const e = r.error;
+  return { ok: false, text, message: e.message, expected: e.expected, offset: e.offset, length: e.length };
+}
+
+/** Checks the form: the parser on the composed string, then what only the form knows
+ *  (the mode the user picked, an adapter being chosen). */
+export function checkFields(f: LegFields): LegCheck {
+  const { text, spans } = composeLeg(f);
+  if (f.kind === 'W' && f.nic.trim() === '') {
+    const seg = checkText(`${f.segment.trim()}#W:E`);
+    if (!seg.ok) return withField(seg, spans);
+    return { ok: false, text, message: 'pick the network adapter to bridge', offset: text.length, length: 0, field: 'nic' };
+  }
+  const r = checkText(text);
+  if (!r.ok) return withField(r, spans);
+  if (r.spec.kind === 'V' && f.kind === 'V' && r.spec.remote.mode !== f.mode) {
+    const span = spans.find((s) => s.field === (f.mode === 'multicast' ? 'group' : 'peers'));
+    const message =
+      f.mode === 'multicast'
+        ? `'${f.group.trim()}' is not a multicast group (224.0.0.0 – 239.255.255.255)`
+        : `unexpected mode ${r.spec.remote.mode}`;
+    return { ok: false, text, message, offset: span?.start ?? 0, length: span ? span.end - span.start : text.length, field: span?.field ?? 'leg' };
+  }
+  return r;
+}
+
+function withField(r: Extract<LegCheck, { ok: false }>, spans: readonly FieldSpan[]): LegCheck {
+  const s = fieldAt(spans, r.offset, r.length);
+  return s ? { ...r, field: s.field, ...(s.index === undefined ? {} : { index: s.index }) } : { ...r, field: 'leg' };
+}
+
+/** Form fields for a parsed spec; fields the spec does not use keep `base`'s values. */
+export function fieldsFromSpec(spec: LegSpec, base: LegFields = DEFAULT_FIELDS): LegFields {
+  const common = { ...base, kind: spec.kind, segment: String(spec.segment) };
+  switch (spec.kind) {
+    case 'W':
+      return { ...common, nic: spec.nic ?? '' };
+    case 'U':
+      return {
+        ...common,
+        uLocal: spec.localAddress,
+        uLocalPort: String(spec.localPort),
+        uRemote: spec.remoteAddress,
+        uRemotePort: String(spec.remotePort),
+      };
+    case 'V': {
+      const r = spec.remote;
+      const keySource: KeySource = spec.keyEnv !== undefined ? 'env' : spec.key !== undefined ? 'literal' : 'none';
+      return {
+        ...common,
+        mode: r.mode,
+        vLocal: spec.local === '*' ? base.vLocal : spec.local,
+        peers: r.mode === 'unicast' ? [...r.peers] : base.peers,
+        group: r.mode === 'multicast' ? r.group : base.group,
+        provider: r.mode === 'access' ? r.provider : base.provider,
+        keySource,
+        key: spec.key ?? (keySource === 'none' ? base.key : ''),
+        keyEnv: spec.keyEnv ?? base.keyEnv,
+        port: spec.port === undefined ? '' : String(spec.port),
+      };
+    }
+    default:
+      return assertNever(spec, 'leg spec');
+  }
+}
+
+export function isMulticastGroup(s: string): boolean {
+  return isMulticastIpv4(s.trim());
+}

@@ -1,0 +1,217 @@
+// The running bridge as the UI sees it: start/stop phase, the latest snapshot,
+// rates computed from consecutive snapshots, bounded history for the charts,
+// peers that just expired (kept briefly so they fade out visibly) and an event log.
+
+import { create } from 'zustand';
+import type { BridgeEvent } from '../../../electron/engine/bridge-api.js';
+import type { BridgeSnapshot, PeerSnapshot } from '../../../electron/engine/stats/snapshot.js';
+import { computeRates, peerKey, type SnapshotRates } from '../lib/rates.js';
+import { pushBounded, type HistoryPoint, type RingBounds } from '../lib/ring.js';
+import { api } from './connection-store.js';
+
+export type BridgePhase = 'idle' | 'starting' | 'running' | 'stopping';
+
+export const HISTORY_BOUNDS: RingBounds = { capacity: 600, maxAgeMs: 120_000 };
+/** How long an expired peer stays in the table, struck through. */
+export const GHOST_MS = 10_000;
+/** A peer first seen this recently is highlighted. */
+export const NEW_PEER_MS = 10_000;
+/** Learned peers age out after this long without traffic (engine default). */
+export const PEER_AGEING_MS = 300_000;
+export const EVENT_LOG_SIZE = 300;
+
+export interface ExpiredPeer {
+  readonly peer: PeerSnapshot;
+  /** Snapshot time at which it was gone. */
+  readonly expiredAt: number;
+}
+
+export type EventLevel = 'info' | 'warn' | 'error';
+
+export interface LogEntry {
+  readonly id: number;
+  readonly time: number;
+  readonly level: EventLevel;
+  readonly leg?: number;
+  readonly text: string;
+}
+
+export interface BridgeStore {
+  phase: BridgePhase;
+  /** Last start/stop failure, shown until dismissed or the next attempt. */
+  error: string | null;
+  snapshot: BridgeSnapshot | null;
+  rates: SnapshotRates | null;
+  /** Whole bridge, bit/s summed over legs. */
+  history: readonly HistoryPoint[];
+  /** Per leg id. */
+  legHistory: Readonly<Record<number, readonly HistoryPoint[]>>;
+  ghosts: readonly ExpiredPeer[];
+  events: readonly LogEntry[];
+  ingest(s: BridgeSnapshot): void;
+  onEvent(e: BridgeEvent, now?: number): void;
+  start(legs: readonly string[]): Promise<boolean>;
+  stop(): Promise<boolean>;
+  /** Ask the backend what is running (after connect/reconnect). */
+  sync(): Promise<void>;
+  clearError(): void;
+}
+
+const INITIAL = {
+  phase: 'idle' as BridgePhase,
+  error: null,
+  snapshot: null,
+  rates: null,
+  history: [] as readonly HistoryPoint[],
+  legHistory: {} as Readonly<Record<number, readonly HistoryPoint[]>>,
+  ghosts: [] as readonly ExpiredPeer[],
+  events: [] as readonly LogEntry[],
+};
+
+let eventSeq = 0;
+
+function describeEvent(e: BridgeEvent): { level: EventLevel; text: string } {
+  switch (e.type) {
+    case 'leg-state':
+      return e.state === 'error'
+        ? { level: 'error', text: `Leg ${e.leg + 1} failed: ${e.error ?? 'unknown error'}` }
+        : { level: 'info', text: `Leg ${e.leg + 1} is ${e.state}` };
+    case 'peer-learned':
+      return { level: 'info', text: `Learned VTEP ${e.address} on leg ${e.leg + 1}` };
+    case 'peer-expired':
+      return { level: 'info', text: `VTEP ${e.address} on leg ${e.leg + 1} expired` };
+    case 'warning':
+      return { level: 'warn', text: `Leg ${e.leg + 1}: ${e.message}` };
+  }
+}
+
+function appendLog(events: readonly LogEntry[], entry: Omit<LogEntry, 'id'>): readonly LogEntry[] {
+  const next = events.length >= EVENT_LOG_SIZE ? events.slice(events.length - EVENT_LOG_SIZE + 1) : events.slice();
+  next.push({ ...entry, id: ++eventSeq });
+  return next;
+}
+
+/** Peers of `prev` missing from `cur` join the ghosts; ghosts that came back or are old leave. */
+function nextGhosts(ghosts: readonly ExpiredPeer[], prev: BridgeSnapshot | null, cur: BridgeSnapshot): readonly ExpiredPeer[] {
+  if (!cur.running) return [];
+  const present = new Set<string>();
+  for (const p of cur.peers) present.add(peerKey(p.leg, p.address));
+  const out: ExpiredPeer[] = [];
+  const ghosted = new Set<string>();
+  for (const g of ghosts) {
+    const k = peerKey(g.peer.leg, g.peer.address);
+    if (present.has(k) || cur.time - g.expiredAt > GHOST_MS) continue;
+    out.push(g);
+    ghosted.add(k);
+  }
+  if (prev && prev.running) {
+    for (const p of prev.peers) {
+      const k = peerKey(p.leg, p.address);
+      if (!present.has(k) && !ghosted.has(k)) out.push({ peer: p, expiredAt: cur.time });
+    }
+  }
+  return out.length === 0 && ghosts.length === 0 ? ghosts : out;
+}
+
+export const useBridge = create<BridgeStore>()((set, get) => ({
+  ...INITIAL,
+
+  ingest(s) {
+    const st = get();
+    const prev = st.snapshot;
+    if (prev && s.time < prev.time) return; // stale (a reply overtaken by a push)
+    if (!s.running) {
+      set({
+        snapshot: s,
+        rates: computeRates(null, s),
+        ghosts: [],
+        phase: st.phase === 'starting' ? 'starting' : 'idle',
+      });
+      return;
+    }
+    const rates = computeRates(prev && prev.running ? prev : null, s);
+    const next: Partial<BridgeStore> = { snapshot: s, rates, ghosts: nextGhosts(st.ghosts, prev, s) };
+    if (rates.seconds > 0) {
+      const t = s.time;
+      next.history = pushBounded(st.history, { t, rx: rates.total.rxBps, tx: rates.total.txBps }, HISTORY_BOUNDS);
+      const legHistory: Record<number, readonly HistoryPoint[]> = {};
+      for (const l of s.legs) {
+        const r = rates.legs.get(l.id);
+        legHistory[l.id] = pushBounded(st.legHistory[l.id] ?? [], { t, rx: r?.rxBps ?? 0, tx: r?.txBps ?? 0 }, HISTORY_BOUNDS);
+      }
+      next.legHistory = legHistory;
+    }
+    if (st.phase === 'idle') next.phase = 'running';
+    set(next);
+  },
+
+  onEvent(e, now = Date.now()) {
+    const d = describeEvent(e);
+    set({ events: appendLog(get().events, { time: now, level: d.level, leg: e.leg, text: d.text }) });
+  },
+
+  async start(legs) {
+    const { phase } = get();
+    if (phase !== 'idle') return false;
+    set({ phase: 'starting', error: null, history: [], legHistory: {}, ghosts: [], snapshot: null, rates: null });
+    const r = await api().startBridge(legs);
+    if (!r.ok) {
+      set({ phase: 'idle', error: r.error });
+      return false;
+    }
+    set({ phase: 'running' });
+    get().ingest(r.value);
+    set({ events: appendLog(get().events, { time: r.value.time, level: 'info', text: `Bridge started with ${legs.length} leg${legs.length === 1 ? '' : 's'}` }) });
+    return true;
+  },
+
+  async stop() {
+    const { phase } = get();
+    if (phase !== 'running') return false;
+    set({ phase: 'stopping', error: null });
+    const r = await api().stopBridge();
+    if (!r.ok) {
+      set({ phase: 'running', error: r.error });
+      return false;
+    }
+    const snap = get().snapshot;
+    set({
+      phase: 'idle',
+      ghosts: [],
+      snapshot: snap ? { ...snap, running: false, legs: snap.legs.map((l) => ({ ...l, state: 'stopped' as const })) } : null,
+      events: appendLog(get().events, { time: Date.now(), level: 'info', text: 'Bridge stopped' }),
+    });
+    return true;
+  },
+
+  async sync() {
+    const r = await api().bridgeStatus();
+    if (!r.ok) return;
+    const phase = get().phase;
+    if (r.value && r.value.running) {
+      if (phase === 'idle' || phase === 'running') {
+        set({ phase: 'running' });
+        get().ingest(r.value);
+      }
+    } else if (phase === 'running') {
+      set({ phase: 'idle', snapshot: r.value, ghosts: [] });
+    }
+  },
+
+  clearError: () => set({ error: null }),
+}));
+
+export function resetBridge(): void {
+  useBridge.setState({ ...INITIAL });
+}
+
+/** Whether a peer row is highlighted as new at snapshot time `now`. */
+export function isNewPeer(p: PeerSnapshot, now: number): boolean {
+  return p.firstSeen > 0 && now - p.firstSeen < NEW_PEER_MS;
+}
+
+/** 0 (fresh) .. 1 (about to age out) for learned peers; 0 for configured ones. */
+export function peerAgeing(p: PeerSnapshot, now: number): number {
+  if (p.origin !== 'learned' || !p.lastSeen) return 0;
+  return Math.min(1, Math.max(0, (now - p.lastSeen) / PEER_AGEING_MS));
+}
