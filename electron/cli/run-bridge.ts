@@ -42,7 +42,7 @@ export async function runBridge(specs: readonly LegSpec[], o: RunOptions, io: Io
 
   const bridge = createBridge(specs, { capture, udp: createNodeUdpPort() });
   bridge.onEvent((e) => {
-    const line = describeEvent(e, bridge.snapshot);
+    const line = describeEvent(e, () => bridge.snapshot());
     if (line !== null) io.stderr.write(`ubdg: ${line}\n`);
   });
   await bridge.start();
