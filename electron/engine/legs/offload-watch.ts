@@ -5,7 +5,7 @@
 //    re-injected elsewhere such a frame is dropped by its receiver. Checked on a
 //    sample; once seen, every frame is repaired in software and the user told.
 
-import { fixIpv4L4Checksum, ipv4L4ChecksumState, isOversizeFrame, offloadFixHint } from '../../../native/offload-check.js';
+import { fixIpv4L4Checksum, ipv4L4ChecksumState, isOversizeFrame, offloadFixHint } from '../codec/offload-check.js';
 
 const CHECK_FIRST = 256; // verify every candidate frame at first…
 const CHECK_EVERY = 64; // …then one in this many
