@@ -21,6 +21,14 @@ export interface ProfileSummary {
   readonly name: string;
   readonly legCount: number;
   readonly updatedAt: string;
+  /** Set when the file exists but cannot be loaded (corrupt, invalid field): the reason. */
+  readonly problem?: string;
+}
+
+/** A profile as an export file: suggested file name and the file's text. */
+export interface ProfileExport {
+  readonly fileName: string;
+  readonly json: string;
 }
 
 export interface AppInfo {
@@ -30,6 +38,8 @@ export interface AppInfo {
   readonly host: 'electron' | 'browser';
   /** Set when capture cannot work (no Npcap, no permission): what and how to fix. */
   readonly captureProblem?: string;
+  /** Folder that holds the profiles (shown to the user). */
+  readonly profilesDir?: string;
 }
 
 /** Either a value or a user-facing error. Handlers never throw across IPC. */
@@ -56,6 +66,8 @@ export interface InvokeChannels {
   'profiles:export': { args: [name: string]; result: string | null };
   /** Import from a file dialog (Electron) or uploaded JSON text (browser). */
   'profiles:import': { args: [jsonText: string | null]; result: ProfileSummary | null };
+  /** The export file's name and text, for the browser to offer as a download (works on both hosts). */
+  'profiles:exportJson': { args: [name: string]; result: ProfileExport };
 }
 
 /** Pushed from backend to UI. */
@@ -84,6 +96,7 @@ export const INVOKE_CHANNELS = [
   'profiles:recent',
   'profiles:export',
   'profiles:import',
+  'profiles:exportJson',
 ] as const satisfies readonly InvokeChannel[];
 
 export const PUSH_CHANNELS = ['bridge:snapshot', 'bridge:event'] as const satisfies readonly PushChannel[];
@@ -104,9 +117,14 @@ export const API_METHODS = {
   recentProfiles: 'profiles:recent',
   exportProfile: 'profiles:export',
   importProfile: 'profiles:import',
+  exportProfileJson: 'profiles:exportJson',
 } as const satisfies Record<string, InvokeChannel>;
 
 export type ApiMethod = keyof typeof API_METHODS;
+
+// Compile-time completeness: every channel is listed and has a named function.
+true satisfies Exclude<InvokeChannel, (typeof INVOKE_CHANNELS)[number]> extends never ? true : false;
+true satisfies Exclude<InvokeChannel, (typeof API_METHODS)[ApiMethod]> extends never ? true : false;
 
 export type VxbridgeApi = {
   readonly [M in ApiMethod]: (
