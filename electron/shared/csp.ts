@@ -1,0 +1,23 @@
+// The renderer's Content-Security-Policy: no inline script, no eval, nothing
+// from outside the app. Used by the Electron session (response header), the
+// `ubdg ui` host (response header) and, as a <meta> tag, by renderer/index.html.
+// Inline style *attributes* set by React go through CSSOM and are not affected.
+
+/** For the Electron window (file://) and the renderer's <meta> tag. */
+export const RENDERER_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "object-src 'none'",
+].join('; ');
+
+/** For the browser host: also allows the WebSocket to the same host:port
+ *  (older browsers do not count ws: as 'self') and forbids framing. */
+export function browserHostCsp(hostPort: string): string {
+  return RENDERER_CSP.replace("connect-src 'self'", `connect-src 'self' ws://${hostPort}`) + "; frame-ancestors 'none'";
+}

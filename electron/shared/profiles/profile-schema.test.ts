@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { maskLegKey, parseProfileJson, profileNameProblem, serializeProfile, validateProfile } from './profile-schema.js';
+import { shapeOnlyLegValidator as legs } from './test-legs.js';
+
+describe('profileNameProblem', () => {
+  const cases: readonly [unknown, string | undefined][] = [
+    ['lab', undefined],
+    ['Site A – provider (2)', undefined],
+    ['München-Büro', undefined],
+    ['x'.repeat(64), undefined],
+    ['x'.repeat(65), 'at most 64'],
+    ['', 'empty'],
+    [' lab', 'space'],
+    ['lab ', 'space'],
+    ['a/b', '"/"'],
+    ['a\\b', '"\\\\"'],
+    ['../etc/passwd', '"/"'],
+    ['..', 'start with "."'],
+    ['.hidden', 'start with "."'],
+    ['dot.', 'end with "."'],
+    ['C:', '":"'],
+    ['a*b', '"*"'],
+    ['a?b', '"?"'],
+    ['a|b', '"|"'],
+    ['a<b>', '"<"'],
+    ['tab\there', 'control'],
+    ['nul\u0000', 'control'],
+    ['CON', 'reserved'],
+    ['nul.json', 'reserved'],
+    ['com1', 'reserved'],
+    ['console', undefined],
+    [42, 'expected a string'],
+    [null, 'expected a string'],
+  ];
+  it.each(cases)('%j → %s', (name, want) => {
+    const got = profileNameProblem(name);
+    if (want === undefined) expect(got).toBeUndefined();
+    else expect(got).toContain(want);
+  });
+});
+
+describe('validateProfile', () => {
+  const good = { version: 1, name: 'lab', legs: ['5000#W:E@eth0', '5000#V:E@10.0.0.1:10.0.0.2'] };
+  const cases: readonly [string, unknown, string][] = [
+    ['not an object', [1, 2], 'profile: expected a JSON object, got a list'],
+    ['null', null, 'profile: expected a JSON object, got null'],
+    ['missing version', { name: 'lab', legs: [] }, 'version: missing'],
+    ['wrong version type', { ...good, version: '1' }, 'version: expected 1, got "1"'],
+    ['newer version', { ...good, version: 2 }, 'version: 2 was written by a newer vxbridge'],
+    ['missing name', { version: 1, legs: [] }, 'name: missing'],
+    ['bad name', { ...good, name: 'a/b' }, 'name: must not contain "/"'],
+    ['legs missing', { version: 1, name: 'lab' }, 'legs: missing'],
+    ['legs not a list', { ...good, legs: 'x' }, 'legs: expected a list of leg strings'],
+    ['leg not a string', { ...good, legs: ['5000#W:E', 7] }, 'legs[1]: expected a leg string, got number'],
+    ['bad leg', { ...good, legs: ['5000#W:E', '1#W:E', '5000#X:E@1'] }, 'legs[2]: invalid leg "5000#X:E@1": unknown leg kind "X"'],
+    ['too many legs', { ...good, legs: Array(65).fill('1#W:E') }, 'legs: at most 64 legs'],
+    ['huge leg', { ...good, legs: ['1#W:E@' + 'a'.repeat(600)] }, 'legs[0]: leg string longer than 512'],
+    ['autoStart type', { ...good, autoStart: 'yes' }, 'autoStart: expected true or false, got string'],
+    ['updatedAt junk', { ...good, updatedAt: 'yesterday' }, 'updatedAt: expected an ISO 8601 date string'],
+    ['unknown field', { ...good, extra: 1 }, 'extra: unknown field'],
+  ];
+  it.each(cases)('%s', (_label, input, error) => {
+    const r = validateProfile(input, legs);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toContain(error);
+  });
+
+  it('accepts a good profile and normalizes it', () => {
+    const r = validateProfile({ ...good, legs: [' 5000#W:E@eth0 '], autoStart: true, updatedAt: '2025-01-02T03:04:05Z' }, legs);
+    expect(r).toEqual({
+      ok: true,
+      value: { version: 1, name: 'lab', legs: ['5000#W:E@eth0'], autoStart: true, updatedAt: '2025-01-02T03:04:05.000Z' },
+    });
+  });
+
+  it('masks keys in leg errors', () => {
+    const r = validateProfile({ ...good, legs: ['5000#Q:E@1.2.3.4:0*topsecret:8000'] }, legs);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).not.toContain('topsecret');
+    expect(maskLegKey('5000#V:E@*:203.0.113.5*secret:8000')).toBe('5000#V:E@*:203.0.113.5*****:8000');
+  });
+});
+
+describe('parseProfileJson (corrupt files)', () => {
+  const cases: readonly [string, string, string][] = [
+    ['empty file', '', 'profile: file is empty'],
+    ['only whitespace', '  \n', 'profile: file is empty'],
+    ['truncated', '{"version":1,"name":"lab","legs":["5000#W', 'profile: not valid JSON'],
+    ['binary junk', '\u0000\u0001\u0002PK', 'profile: not valid JSON'],
+    ['a number', '42', 'profile: expected a JSON object, got number'],
+    ['too large', ' '.repeat(300 * 1024), 'larger than 256 KiB'],
+  ];
+  it.each(cases)('%s', (_label, text, error) => {
+    const r = parseProfileJson(text, legs);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toContain(error);
+  });
+
+  it('reads a file with a UTF-8 BOM (Notepad)', () => {
+    expect(parseProfileJson('\uFEFF{"version":1,"name":"a","legs":[]}', legs).ok).toBe(true);
+  });
+
+  it('serialize → parse round trip', () => {
+    const p = { version: 1 as const, name: 'rt', legs: ['1#W:E@eth0'], autoStart: false, updatedAt: '2025-01-01T00:00:00.000Z' };
+    const text = serializeProfile(p);
+    expect(text.endsWith('\n')).toBe(true);
+    expect(parseProfileJson(text, legs)).toEqual({ ok: true, value: p });
+  });
+});

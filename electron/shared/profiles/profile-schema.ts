@@ -1,0 +1,134 @@
+// The profile file format (versioned JSON) and its validation. Pure functions:
+// every error names the bad field, e.g. `legs[2]: invalid leg "..." (...)`.
+// The leg grammar is passed in (LegValidator) so this file stays free of the engine.
+
+import type { Profile } from '../ipc-contract.js';
+
+export const PROFILE_VERSION = 1;
+export const PROFILE_NAME_MAX = 64;
+export const PROFILE_LEGS_MAX = 64;
+export const LEG_TEXT_MAX = 512;
+/** A profile file larger than this is not a profile. */
+export const PROFILE_FILE_MAX_BYTES = 256 * 1024;
+export const PROFILE_FILE_EXT = '.json';
+
+/** Returns a user-facing reason when `text` is not a valid leg, else undefined. */
+export type LegValidator = (text: string) => string | undefined;
+
+export type Validation<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+const PROFILE_FIELDS = new Set(['version', 'name', 'legs', 'autoStart', 'updatedAt']);
+
+// Characters Windows forbids in file names, plus path separators everywhere.
+const FORBIDDEN_CHARS = '<>:"/\\|?*';
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+
+/** Why `name` cannot be a profile name (it becomes a file name), or undefined if it can. */
+export function profileNameProblem(name: unknown): string | undefined {
+  if (typeof name !== 'string') return 'expected a string';
+  if (name.length === 0) return 'must not be empty';
+  if (name.length > PROFILE_NAME_MAX) return `must be at most ${PROFILE_NAME_MAX} characters`;
+  if (name.trim() !== name) return 'must not start or end with a space';
+  for (const ch of name) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (code < 0x20 || code === 0x7f) return 'must not contain control characters';
+    if (FORBIDDEN_CHARS.includes(ch)) return `must not contain ${JSON.stringify(ch)} (not allowed in file names)`;
+  }
+  if (name.startsWith('.')) return 'must not start with "."';
+  if (name.endsWith('.')) return 'must not end with "."';
+  if (WINDOWS_RESERVED.test(name)) return `"${name}" is a reserved device name on Windows`;
+  return undefined;
+}
+
+/** Hides a pre-shared key (`*KEY` after the remote part) in a leg string for messages. */
+export function maskLegKey(leg: string): string {
+  return leg.replace(/\*([^:*@]+)/g, '*****');
+}
+
+function quoteLeg(leg: string): string {
+  const masked = maskLegKey(leg);
+  return JSON.stringify(masked.length > 80 ? `${masked.slice(0, 77)}...` : masked);
+}
+
+/** Checks a leg list (IPC input or a profile's legs); `field` prefixes the messages. */
+export function validateLegList(value: unknown, validateLeg: LegValidator, field = 'legs'): Validation<readonly string[]> {
+  if (!Array.isArray(value)) return { ok: false, error: `${field}: expected a list of leg strings` };
+  if (value.length > PROFILE_LEGS_MAX) return { ok: false, error: `${field}: at most ${PROFILE_LEGS_MAX} legs` };
+  const legs: string[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const leg: unknown = value[i];
+    if (typeof leg !== 'string') return { ok: false, error: `${field}[${i}]: expected a leg string, got ${describe(leg)}` };
+    if (leg.length > LEG_TEXT_MAX) return { ok: false, error: `${field}[${i}]: leg string longer than ${LEG_TEXT_MAX} characters` };
+    const problem = validateLeg(leg.trim());
+    if (problem !== undefined) return { ok: false, error: `${field}[${i}]: invalid leg ${quoteLeg(leg)}: ${problem}` };
+    legs.push(leg.trim());
+  }
+  return { ok: true, value: legs };
+}
+
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'object' ? 'an object' : typeof v;
+}
+
+/** Validates an untrusted value (parsed file or IPC argument) as a Profile. */
+export function validateProfile(value: unknown, validateLeg: LegValidator): Validation<Profile> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, error: `profile: expected a JSON object, got ${describe(value)}` };
+  }
+  const obj = value as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    if (!PROFILE_FIELDS.has(key)) return { ok: false, error: `${key.slice(0, 40)}: unknown field` };
+  }
+  if (!('version' in obj)) return { ok: false, error: 'version: missing' };
+  if (obj.version !== PROFILE_VERSION) {
+    return typeof obj.version === 'number' && Number.isInteger(obj.version) && obj.version > PROFILE_VERSION
+      ? { ok: false, error: `version: ${obj.version} was written by a newer vxbridge (this one reads version ${PROFILE_VERSION})` }
+      : { ok: false, error: `version: expected ${PROFILE_VERSION}, got ${JSON.stringify(obj.version) ?? 'undefined'}` };
+  }
+  const nameProblem = profileNameProblem(obj.name);
+  if (nameProblem !== undefined) return { ok: false, error: `name: ${obj.name === undefined ? 'missing' : nameProblem}` };
+  if (!('legs' in obj)) return { ok: false, error: 'legs: missing' };
+  const legs = validateLegList(obj.legs, validateLeg);
+  if (!legs.ok) return legs;
+  if (obj.autoStart !== undefined && typeof obj.autoStart !== 'boolean') {
+    return { ok: false, error: `autoStart: expected true or false, got ${describe(obj.autoStart)}` };
+  }
+  if (obj.updatedAt !== undefined && (typeof obj.updatedAt !== 'string' || Number.isNaN(Date.parse(obj.updatedAt)))) {
+    return { ok: false, error: 'updatedAt: expected an ISO 8601 date string' };
+  }
+  const profile: Profile = {
+    version: PROFILE_VERSION,
+    name: obj.name as string,
+    legs: legs.value,
+    ...(obj.autoStart !== undefined ? { autoStart: obj.autoStart as boolean } : {}),
+    ...(obj.updatedAt !== undefined ? { updatedAt: new Date(obj.updatedAt as string).toISOString() } : {}),
+  };
+  return { ok: true, value: profile };
+}
+
+/** Parses and validates the text of a profile file. */
+export function parseProfileJson(text: string, validateLeg: LegValidator): Validation<Profile> {
+  if (text.length > PROFILE_FILE_MAX_BYTES) return { ok: false, error: `profile: file larger than ${PROFILE_FILE_MAX_BYTES / 1024} KiB` };
+  if (text.trim() === '') return { ok: false, error: 'profile: file is empty' };
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    return { ok: false, error: `profile: not valid JSON (${err instanceof Error ? err.message : String(err)})` };
+  }
+  return validateProfile(value, validateLeg);
+}
+
+/** The file text: stable key order, two-space indent, trailing newline. */
+export function serializeProfile(p: Profile): string {
+  const ordered: Profile = {
+    version: PROFILE_VERSION,
+    name: p.name,
+    legs: [...p.legs],
+    ...(p.autoStart !== undefined ? { autoStart: p.autoStart } : {}),
+    ...(p.updatedAt !== undefined ? { updatedAt: p.updatedAt } : {}),
+  };
+  return `${JSON.stringify(ordered, null, 2)}\n`;
+}
