@@ -1,0 +1,292 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CaptureError } from '../engine/ports/capture-port.js';
+import { API_METHODS, INVOKE_CHANNELS } from '../shared/ipc-contract.js';
+import { createProfileStore } from '../shared/profiles/profile-store.js';
+import { createBackend, type Backend, type BackendDeps, type PushMessage } from './backend.js';
+import { createFakeBridge, fakeParseLeg, type FakeBridge, type FakeBridgeOptions } from './fake-bridge.js';
+
+let dataDir: string;
+let bridges: FakeBridge[];
+let bridgeOpts: FakeBridgeOptions;
+let pushes: PushMessage[];
+let backend: Backend;
+
+function make(extra: Partial<BackendDeps> = {}): Backend {
+  const profiles = createProfileStore({
+    dataDir,
+    validateLeg: (t) => {
+      const r = fakeParseLeg(t);
+      return r.ok ? undefined : r.error;
+    },
+  });
+  const b = createBackend({
+    host: 'browser',
+    version: '9.9.9',
+    platform: 'linux',
+    profiles,
+    parseLeg: fakeParseLeg,
+    createBridge: (legs) => {
+      const fb = createFakeBridge(legs, bridgeOpts);
+      bridges.push(fb);
+      return fb;
+    },
+    listNics: async () => [{ name: 'eth0', description: 'eth0', index: 1, addresses: [], flags: { up: true, loopback: false, wireless: false } }],
+    ...extra,
+  });
+  b.subscribe((m) => pushes.push(m));
+  return b;
+}
+
+beforeEach(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vxb-backend-'));
+  bridges = [];
+  bridgeOpts = {};
+  pushes = [];
+  backend = make();
+});
+afterEach(async () => {
+  await backend.dispose();
+  vi.useRealTimers();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const LEGS = ['5000#W:E@eth0', '5000#V:E@10.0.0.1:0'];
+
+describe('handlers', () => {
+  it('has one handler per contract channel and per API method', () => {
+    expect(Object.keys(backend.handlers).sort()).toEqual([...INVOKE_CHANNELS].sort());
+    for (const channel of Object.values(API_METHODS)) expect(typeof backend.handlers[channel]).toBe('function');
+  });
+
+  // Bad input of every kind, on every channel that takes input: an error, never a throw.
+  const bad: readonly [string, unknown[], string][] = [
+    ['app:info', [1], 'expected 0 arguments, got 1'],
+    ['bridge:start', [], 'expected 1 argument, got 0'],
+    ['bridge:start', ['5000#W:E@eth0'], 'legs: expected a list of leg strings'],
+    ['bridge:start', [[]], 'legs: add at least one leg'],
+    ['bridge:start', [[42]], 'legs[0]: expected a leg string, got number'],
+    ['bridge:start', [['5000#W:E@eth0', 'junk']], 'legs[1]: invalid leg "junk"'],
+    ['bridge:start', [['5000#W:E']], 'legs[0]: pick a network adapter'],
+    ['bridge:start', [['1#W:E@x'.padEnd(600, 'x')]], 'longer than 512'],
+    ['bridge:start', [{ length: 1, 0: '1#W:E@eth0' }], 'legs: expected a list'],
+    ['bridge:start', [null], 'legs: expected a list'],
+    ['profiles:load', [null], 'name: expected a string, got null'],
+    ['profiles:load', ['../../etc/passwd'], 'name: must not contain "/"'],
+    ['profiles:load', ['x'.repeat(1000)], 'name: expected 1 to 256 characters'],
+    ['profiles:save', [{ version: 1, name: 'a', legs: ['1#Q:E'] }], 'legs[0]: invalid leg "1#Q:E"'],
+    ['profiles:save', [{ version: 1, name: 'a', legs: [], __proto__: { x: 1 } }], ''],
+    ['profiles:save', ['not a profile'], 'profile: expected a JSON object'],
+    ['profiles:save', [], 'expected 1 argument'],
+    ['profiles:rename', ['a'], 'expected 2 arguments, got 1'],
+    ['profiles:rename', ['a', 7], 'to: expected a string, got number'],
+    ['profiles:delete', [{}], 'name: expected a string, got an object'],
+    ['profiles:import', [42], 'jsonText: expected the file\'s text or null'],
+    ['profiles:import', ['{'], 'not a valid vxbridge profile: profile: not valid JSON'],
+    ['profiles:import', [' '.repeat(300_000)], 'larger than 256 KiB'],
+    ['profiles:import', [null], 'No file dialog here'],
+    ['profiles:export', ['a'], 'needs the desktop app'],
+    ['profiles:exportJson', ['nope'], 'There is no profile named "nope"'],
+  ];
+  it.each(bad)('%s %j → error', async (channel, args, error) => {
+    const r = await backend.invoke(channel, args);
+    if (error === '') return; // only "does not throw"
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toContain(error);
+  });
+
+  it('rejects unknown channels and non-list arguments', async () => {
+    expect(await backend.invoke('shell:exec', [])).toEqual({ ok: false, error: 'Unknown channel "shell:exec"' });
+    expect(await backend.invoke(undefined, [])).toMatchObject({ ok: false });
+    expect(await backend.invoke('__proto__', [])).toMatchObject({ ok: false });
+    expect(await backend.invoke('toString', [])).toMatchObject({ ok: false });
+    expect(await backend.invoke('app:info', 'x')).toEqual({ ok: false, error: 'app:info: arguments must be a list' });
+  });
+
+  it('app info, with the capture problem when there is one', async () => {
+    expect(await backend.handlers['app:info']()).toEqual({
+      ok: true,
+      value: { version: '9.9.9', platform: 'linux', host: 'browser', profilesDir: path.join(dataDir, 'profiles') },
+    });
+    const b = make({ captureProblem: async () => 'Npcap is not installed.' });
+    const r = await b.handlers['app:info']();
+    expect(r.ok && r.value.captureProblem).toBe('Npcap is not installed.');
+  });
+
+  it('lists NICs, and explains capture errors', async () => {
+    const r = await backend.handlers['nics:list']();
+    expect(r.ok && r.value.map((n) => n.name)).toEqual(['eth0']);
+    const b = make({
+      listNics: async () => {
+        throw new CaptureError('driver-missing', 'Npcap is not installed.', 'Install it from https://npcap.com/#download.');
+      },
+    });
+    expect(await b.handlers['nics:list']()).toEqual({
+      ok: false,
+      error: 'Cannot list network adapters: Npcap is not installed. Install it from https://npcap.com/#download.',
+    });
+  });
+
+  it('turns an unexpected exception into an error result', async () => {
+    const b = make({
+      listNics: () => {
+        throw new TypeError('boom');
+      },
+    });
+    expect(await b.handlers['nics:list']()).toMatchObject({ ok: false, error: expect.stringContaining('boom') });
+  });
+});
+
+describe('bridge', () => {
+  it('starts, reports status, stops', async () => {
+    expect(await backend.handlers['bridge:status']()).toEqual({ ok: true, value: null });
+    const r = await backend.handlers['bridge:start'](LEGS);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.value.legs.map((l) => l.state)).toEqual(['running', 'running']);
+    expect(bridges).toHaveLength(1);
+    expect(bridges[0]?.legs.map((l) => l.kind)).toEqual(['W', 'V']);
+    const st = await backend.handlers['bridge:status']();
+    expect(st.ok && st.value?.running).toBe(true);
+    expect(await backend.handlers['bridge:start'](LEGS)).toEqual({ ok: false, error: 'A bridge is already running: stop it first.' });
+    expect(await backend.handlers['bridge:stop']()).toEqual({ ok: true, value: null });
+    expect(bridges[0]?.calls).toEqual(['start', 'stop']);
+    expect(await backend.handlers['bridge:status']()).toEqual({ ok: true, value: null });
+    expect(await backend.handlers['bridge:stop']()).toEqual({ ok: true, value: null }); // idempotent
+    const last = pushes.at(-1);
+    expect(last?.channel === 'bridge:snapshot' && last.payload.running).toBe(false);
+  });
+
+  it('refuses a second start while the first is still starting', async () => {
+    bridgeOpts = { startDelayMs: 50 };
+    const [a, b] = await Promise.all([backend.handlers['bridge:start'](LEGS), backend.handlers['bridge:start'](LEGS)]);
+    expect(a.ok).toBe(true);
+    expect(b).toEqual({ ok: false, error: 'A bridge is already running: stop it first.' });
+    expect(bridges).toHaveLength(1);
+  });
+
+  it('reports a start failure and cleans up', async () => {
+    bridgeOpts = { startError: new CaptureError('permission', 'No permission to capture on "eth0".', 'Run as root.') };
+    expect(await backend.handlers['bridge:start'](LEGS)).toEqual({
+      ok: false,
+      error: 'Cannot start the bridge: No permission to capture on "eth0". Run as root.',
+    });
+    expect(bridges[0]?.calls).toEqual(['start', 'stop']);
+    expect(await backend.handlers['bridge:status']()).toEqual({ ok: true, value: null });
+  });
+
+  it('fails when no leg could start, keeps going when some could', async () => {
+    bridgeOpts = { legState: () => 'error' };
+    const r = await backend.handlers['bridge:start'](LEGS);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(/^No leg could start:\nleg 1 .*fake failure\nleg 2 /);
+    bridgeOpts = { legState: (l) => (l.kind === 'W' ? 'error' : 'running') };
+    const r2 = await backend.handlers['bridge:start'](LEGS);
+    expect(r2.ok && r2.value.legs.map((l) => l.state)).toEqual(['error', 'running']);
+  });
+
+  it('pushes about 4 snapshots a second, not one per packet, and forwards events', async () => {
+    vi.useFakeTimers();
+    await backend.handlers['bridge:start'](LEGS);
+    const before = pushes.filter((p) => p.channel === 'bridge:snapshot').length;
+    await vi.advanceTimersByTimeAsync(1000);
+    const snaps = pushes.filter((p) => p.channel === 'bridge:snapshot').length - before;
+    expect(snaps).toBe(4);
+    bridges[0]?.emit({ type: 'peer-learned', leg: 1, address: '203.0.113.9:4789' });
+    expect(pushes.at(-1)).toEqual({ channel: 'bridge:event', payload: { type: 'peer-learned', leg: 1, address: '203.0.113.9:4789' } });
+    await backend.handlers['bridge:stop']();
+    const after = pushes.length;
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(pushes.length).toBe(after); // ticker gone
+    bridges[0]?.emit({ type: 'warning', leg: 0, message: 'late' });
+    expect(pushes.length).toBe(after); // unsubscribed from the stopped bridge
+  });
+
+  it('does not build snapshots when nobody listens', async () => {
+    vi.useFakeTimers();
+    // a backend with no subscribers at all:
+    const lonely = createBackend({
+      host: 'browser',
+      version: '1',
+      profiles: createProfileStore({ dataDir, validateLeg: () => undefined }),
+      parseLeg: fakeParseLeg,
+      createBridge: (legs) => {
+        const fb = createFakeBridge(legs);
+        bridges.push(fb);
+        return fb;
+      },
+      listNics: async () => [],
+    });
+    await lonely.handlers['bridge:start'](LEGS);
+    const fb = bridges.at(-1);
+    const n = fb?.snapshots ?? 0;
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(fb?.snapshots).toBe(n);
+    await lonely.dispose();
+  });
+
+  it('a throwing subscriber does not break the others', async () => {
+    const seen: string[] = [];
+    backend.subscribe(() => {
+      throw new Error('bad listener');
+    });
+    backend.subscribe((m) => seen.push(m.channel));
+    await backend.handlers['bridge:start'](LEGS);
+    expect(seen).toContain('bridge:snapshot');
+  });
+
+  it('dispose stops the bridge', async () => {
+    await backend.handlers['bridge:start'](LEGS);
+    await backend.dispose();
+    expect(bridges[0]?.calls).toEqual(['start', 'stop']);
+    expect(await backend.handlers['bridge:start'](LEGS)).toMatchObject({ ok: false, error: 'The app is shutting down.' });
+  });
+});
+
+describe('profiles through the backend', () => {
+  it('save, list, load, rename, recent, delete', async () => {
+    const saved = await backend.handlers['profiles:save']({ version: 1, name: 'lab', legs: LEGS });
+    expect(saved).toMatchObject({ ok: true, value: { name: 'lab', legCount: 2 } });
+    expect(await backend.handlers['profiles:list']()).toMatchObject({ ok: true, value: [{ name: 'lab' }] });
+    expect(await backend.handlers['profiles:load']('lab')).toMatchObject({ ok: true, value: { legs: LEGS } });
+    expect(await backend.handlers['profiles:rename']('lab', 'site')).toMatchObject({ ok: true, value: { name: 'site' } });
+    expect(await backend.handlers['profiles:recent']()).toEqual({ ok: true, value: ['site'] });
+    expect(await backend.handlers['profiles:load']('lab')).toEqual({ ok: false, error: 'There is no profile named "lab".' });
+    expect(await backend.handlers['profiles:delete']('site')).toEqual({ ok: true, value: null });
+    expect(await backend.handlers['profiles:list']()).toEqual({ ok: true, value: [] });
+  });
+
+  it('export/import through dialogs (Electron) and as text (browser)', async () => {
+    const written: string[] = [];
+    const b = make({
+      host: 'electron',
+      dialogs: {
+        exportProfile: async (fileName, json) => {
+          written.push(fileName, json);
+          return `/home/u/${fileName}`;
+        },
+        importProfile: async () => written[1] ?? null,
+      },
+    });
+    await b.handlers['profiles:save']({ version: 1, name: 'lab', legs: LEGS });
+    expect(await b.handlers['profiles:export']('lab')).toEqual({ ok: true, value: '/home/u/lab.vxbridge.json' });
+    expect(await b.handlers['profiles:import'](null)).toMatchObject({ ok: true, value: { name: 'lab (2)' } });
+    const ex = await backend.handlers['profiles:exportJson']('lab');
+    expect(ex.ok && ex.value.fileName).toBe('lab.vxbridge.json');
+    if (ex.ok) expect(await backend.handlers['profiles:import'](ex.value.json)).toMatchObject({ ok: true, value: { name: 'lab (3)' } });
+    const cancelled = make({ dialogs: { exportProfile: async () => null, importProfile: async () => null } });
+    expect(await cancelled.handlers['profiles:import'](null)).toEqual({ ok: true, value: null });
+    expect(await cancelled.handlers['profiles:export']('lab')).toEqual({ ok: true, value: null });
+  });
+
+  it('auto-starts the last used profile when flagged', async () => {
+    expect(await backend.autoStart()).toBeNull();
+    await backend.handlers['profiles:save']({ version: 1, name: 'auto', legs: LEGS, autoStart: true });
+    const fresh = make();
+    const r = await fresh.autoStart();
+    expect(r?.profile).toBe('auto');
+    expect(r?.result.ok).toBe(true);
+    await fresh.dispose();
+  });
+});

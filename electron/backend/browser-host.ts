@@ -1,0 +1,252 @@
+// The `ubdg ui` host: serves the built renderer to a browser and carries the
+// same IPC channels over one WebSocket (WsRequest/WsReply/WsPush).
+// Access control, in order, on every request:
+//   1. Host must be this server's own address:port (127.0.0.1, localhost, [::1]
+//      or the explicit bind address): a DNS-rebinding page has a foreign Host.
+//   2. The page (/ or /index.html) and the WebSocket need the one-time token of
+//      this run (?token=, compared in constant time).
+//   3. The WebSocket upgrade also needs an Origin equal to http://<Host>.
+
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { WS_PATH, type WsPush, type WsReply } from '../shared/ipc-contract.js';
+import { browserHostCsp } from '../shared/csp.js';
+import type { Backend } from './backend.js';
+
+export const DEFAULT_UI_HOST = '127.0.0.1';
+const MAX_WS_MESSAGE = 1024 * 1024;
+/** A client this far behind misses snapshots (they are states, the next one supersedes). */
+const MAX_BUFFERED = 4 * 1024 * 1024;
+
+const MIME: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export interface BrowserHostOptions {
+  readonly backend: Backend;
+  /** Vite's output folder (index.html + assets). */
+  readonly rendererDir: string;
+  /** Bind address; default 127.0.0.1. */
+  readonly host?: string;
+  /** 0 = any free port. */
+  readonly port?: number;
+  /** Default: 32 random bytes, hex. */
+  readonly token?: string;
+  readonly log?: (line: string) => void;
+}
+
+export interface BrowserHost {
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+function bracket(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function tokenMatches(given: string | null, token: string): boolean {
+  if (given === null) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Host header values this server answers to. */
+function allowedHosts(bindHost: string, port: number): Set<string> {
+  const names = new Set<string>(['127.0.0.1', 'localhost', '[::1]']);
+  if (bindHost === '0.0.0.0' || bindHost === '::') {
+    for (const addrs of Object.values(os.networkInterfaces())) {
+      for (const a of addrs ?? []) names.add(bracket(a.address.replace(/%.*$/, '')));
+    }
+  } else {
+    names.add(bracket(bindHost));
+  }
+  return new Set([...names].map((n) => `${n.toLowerCase()}:${port}`));
+}
+
+function securityHeaders(hostPort: string): Record<string, string> {
+  return {
+    'Content-Security-Policy': browserHostCsp(hostPort),
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    // The token is in the page URL: never send it anywhere as a Referer.
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  };
+}
+
+function plain(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(`${text}\n`);
+}
+
+function rejectUpgrade(socket: Duplex, status: 400 | 403 | 404, text: string): void {
+  const reason = status === 403 ? 'Forbidden' : status === 404 ? 'Not Found' : 'Bad Request';
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+}
+
+/** Resolves a URL path to a file inside `root`, or null (traversal, missing, not a file). */
+function fileInside(root: string, urlPath: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  const full = path.resolve(root, `.${path.posix.normalize(decoded)}`);
+  if (full !== root && !full.startsWith(root + path.sep)) return null;
+  try {
+    const real = fs.realpathSync(full);
+    const realRoot = fs.realpathSync(root);
+    if (real !== realRoot && !real.startsWith(realRoot + path.sep)) return null;
+    return fs.statSync(real).isFile() ? real : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function startBrowserHost(opts: BrowserHostOptions): Promise<BrowserHost> {
+  const bindHost = opts.host ?? DEFAULT_UI_HOST;
+  const token = opts.token ?? randomBytes(32).toString('hex');
+  const root = path.resolve(opts.rendererDir);
+  const log = opts.log ?? (() => undefined);
+  let hosts = new Set<string>();
+  const clients = new Set<WebSocket>();
+
+  const hostOk = (req: http.IncomingMessage): string | null => {
+    const h = (req.headers.host ?? '').toLowerCase();
+    return hosts.has(h) ? h : null;
+  };
+
+  const server = http.createServer((req, res) => {
+    const host = hostOk(req);
+    if (host === null) return plain(res, 403, 'Forbidden: this server only answers to its own address (DNS rebinding protection).');
+    const headers = securityHeaders(host);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed', { ...headers, Allow: 'GET, HEAD' });
+    const url = new URL(req.url ?? '/', `http://${host}`);
+    const isPage = url.pathname === '/' || url.pathname === '/index.html';
+    if (isPage && !tokenMatches(url.searchParams.get('token'), token)) {
+      return plain(res, 403, 'Forbidden: open the URL that `ubdg ui` printed (it carries the access token).', headers);
+    }
+    if (url.pathname === WS_PATH) return plain(res, 400, 'This is the WebSocket endpoint.', headers);
+    const file = fileInside(root, isPage ? '/index.html' : url.pathname);
+    if (file === null) {
+      if (isPage) return plain(res, 503, `The UI is not built: ${path.join(root, 'index.html')} is missing. Run "npm run build:renderer".`, headers);
+      return plain(res, 404, 'Not found', headers);
+    }
+    const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    fs.readFile(file, (err, body) => {
+      if (err) return plain(res, 500, 'Cannot read the file', headers);
+      res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': isPage ? 'no-store' : 'no-cache' });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE, perMessageDeflate: false });
+
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const host = hostOk(req);
+    if (host === null) return rejectUpgrade(socket, 403, 'Forbidden: foreign Host');
+    const url = new URL(req.url ?? '/', `http://${host}`);
+    if (url.pathname !== WS_PATH) return rejectUpgrade(socket, 404, 'Not found');
+    if (req.headers.origin?.toLowerCase() !== `http://${host}`) return rejectUpgrade(socket, 403, 'Forbidden: foreign Origin');
+    if (!tokenMatches(url.searchParams.get('token'), token)) return rejectUpgrade(socket, 403, 'Forbidden: missing or wrong token');
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    clients.add(ws);
+    ws.on('close', () => clients.delete(ws));
+    ws.on('error', (err) => log(`websocket error: ${err.message}`));
+    ws.on('message', (data, isBinary) => {
+      void answer(ws, isBinary ? null : data.toString());
+    });
+  });
+
+  async function answer(ws: WebSocket, text: string | null): Promise<void> {
+    let id = -1;
+    let reply: WsReply;
+    try {
+      const msg: unknown = text === null ? undefined : JSON.parse(text);
+      const m = msg as { id?: unknown; channel?: unknown; args?: unknown } | undefined;
+      if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new Error('expected a JSON object {id, channel, args}');
+      if (typeof m.id !== 'number' || !Number.isSafeInteger(m.id) || m.id < 0) throw new Error('id: expected a non-negative integer');
+      id = m.id;
+      reply = { id, result: await opts.backend.invoke(m.channel, m.args) };
+    } catch (err) {
+      reply = { id, result: { ok: false, error: `Bad request: ${err instanceof Error ? err.message : String(err)}` } };
+    }
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+  }
+
+  const unsubscribe = opts.backend.subscribe((m) => {
+    const push: WsPush = { push: m.channel, payload: m.payload };
+    const text = JSON.stringify(push);
+    for (const ws of clients) {
+      if (ws.readyState !== ws.OPEN) continue;
+      if (m.channel === 'bridge:snapshot' && ws.bufferedAmount > MAX_BUFFERED) continue;
+      ws.send(text);
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, bindHost, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch((err: unknown) => {
+    unsubscribe();
+    throw err;
+  });
+  const port = (server.address() as AddressInfo).port;
+  hosts = allowedHosts(bindHost, port);
+  const shownHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bracket(bindHost);
+  const url = `http://${shownHost}:${port}/?token=${token}`;
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    host: bindHost,
+    token,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        unsubscribe();
+        for (const ws of clients) ws.terminate();
+        wss.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// Test doubles for the backend: a fake BridgeHandle and a shape-only leg parser.
+// Used by backend, browser-host and ui-command tests (the real engine is not needed).
+
+import type { BridgeEvent, BridgeHandle } from '../engine/bridge-api.js';
+import type { LegSpec } from '../engine/legs/leg-spec.js';
+import { zeroDrops, type BridgeSnapshot, type LegState } from '../engine/stats/snapshot.js';
+import type { LegParser } from './backend.js';
+
+export interface FakeBridge extends BridgeHandle {
+  readonly calls: string[];
+  emit(e: BridgeEvent): void;
+  snapshots: number;
+}
+
+export interface FakeBridgeOptions {
+  /** State each leg reaches on start (default 'running'). */
+  readonly legState?: (leg: LegSpec, index: number) => LegState;
+  readonly startError?: Error;
+  readonly startDelayMs?: number;
+}
+
+export function createFakeBridge(legs: readonly LegSpec[], opts: FakeBridgeOptions = {}): FakeBridge {
+  const listeners = new Set<(e: BridgeEvent) => void>();
+  let states: LegState[] = legs.map(() => 'starting');
+  let runningFlag = false;
+  const fb: FakeBridge = {
+    legs,
+    calls: [],
+    snapshots: 0,
+    async start() {
+      fb.calls.push('start');
+      if (opts.startDelayMs) await new Promise((r) => setTimeout(r, opts.startDelayMs));
+      if (opts.startError) throw opts.startError;
+      states = legs.map((l, i) => opts.legState?.(l, i) ?? 'running');
+      runningFlag = true;
+    },
+    async stop() {
+      fb.calls.push('stop');
+      states = legs.map(() => 'stopped');
+      runningFlag = false;
+    },
+    snapshot(): BridgeSnapshot {
+      fb.snapshots++;
+      return {
+        time: Date.now(),
+        running: runningFlag,
+        legs: legs.map((l, i) => ({
+          id: i,
+          leg: `${l.segment}#${l.kind}:E`,
+          kind: l.kind,
+          segment: l.segment,
+          state: states[i] ?? 'stopped',
+          ...(states[i] === 'error' ? { error: 'fake failure' } : {}),
+          warnings: [],
+          drops: zeroDrops(),
+          encrypted: false,
+          rxPackets: 0,
+          rxBytes: 0,
+          txPackets: 0,
+          txBytes: 0,
+        })),
+        peers: [],
+        macs: [],
+      };
+    },
+    onEvent(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    emit(e) {
+      for (const l of listeners) l(e);
+    },
+  };
+  return fb;
+}
+
+/** Accepts SEG#W:E[@NIC], SEG#U:E@..., SEG#V:E@... by shape; enough for handler tests. */
+export const fakeParseLeg: LegParser = (text) => {
+  const m = /^(\d+)#([WUV]):E(?:@(.*))?$/.exec(text);
+  if (!m) return { ok: false, error: 'expected SEG#KIND:E[@ARGS] with KIND W, U or V' };
+  const segment = Number(m[1]);
+  if (segment > 0xffffff) return { ok: false, error: 'segment out of range 0..16777215' };
+  const args = m[3];
+  switch (m[2]) {
+    case 'W':
+      return { ok: true, spec: args === undefined ? { kind: 'W', segment } : { kind: 'W', segment, nic: args } };
+    case 'U':
+      return { ok: true, spec: { kind: 'U', segment, localAddress: '127.0.0.1', localPort: 1, remoteAddress: '127.0.0.1', remotePort: 2 } };
+    default:
+      return { ok: true, spec: { kind: 'V', segment, local: '127.0.0.1', remote: { mode: 'provider' } } };
+  }
+};

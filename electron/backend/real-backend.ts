@@ -1,0 +1,55 @@
+// The backend wired to the real engine, UDP sockets and pcap: what the Electron
+// main process and `ubdg ui` run. The engine runs on the caller's main thread
+// (`cap` must never run in a worker thread).
+
+import { createBridge } from '../engine/bridge.js';
+import { formatParseError, parseLeg } from '../engine/legs/leg-grammar.js';
+import { createNodeUdpPort } from '../engine/ports/node-udp.js';
+import type { AppInfo } from '../shared/ipc-contract.js';
+import { createProfileStore } from '../shared/profiles/profile-store.js';
+import { createPcapCapturePort } from '../../native/pcap-capture.js';
+import { resolveNic } from '../../native/resolve-nic.js';
+import { createBackend, type Backend, type FileDialogs, type LegParser } from './backend.js';
+import { diagnoseCapture, systemCaptureProbes } from './capture-check.js';
+
+/** The leg grammar with its error as one line (the UI shows it in a sentence). */
+export const legParser: LegParser = (text) => {
+  const r = parseLeg(text);
+  if (r.ok) return r;
+  const full = formatParseError(r.error);
+  const last = full.split('\n').at(-1) ?? full;
+  return { ok: false, error: last };
+};
+
+export const validateLegText = (text: string): string | undefined => {
+  const r = legParser(text);
+  return r.ok ? undefined : r.error;
+};
+
+export interface RealBackendOptions {
+  readonly host: AppInfo['host'];
+  readonly version: string;
+  readonly dataDir: string;
+  readonly dialogs?: FileDialogs;
+  readonly log?: (line: string) => void;
+}
+
+export function createRealBackend(o: RealBackendOptions): Backend {
+  const capture = createPcapCapturePort();
+  const udp = createNodeUdpPort();
+  return createBackend({
+    host: o.host,
+    version: o.version,
+    profiles: createProfileStore({ dataDir: o.dataDir, validateLeg: validateLegText }),
+    parseLeg: legParser,
+    createBridge: (legs) => createBridge(legs, { capture, udp }),
+    listNics: () => capture.listNics(),
+    resolveNic: async (query) => {
+      const r = resolveNic(query, await capture.listNics());
+      return r.ok ? { ok: true, name: r.nic.name } : r;
+    },
+    captureProblem: () => diagnoseCapture(systemCaptureProbes(() => capture.listNics())),
+    ...(o.dialogs ? { dialogs: o.dialogs } : {}),
+    ...(o.log ? { log: o.log } : {}),
+  });
+}
