@@ -230,11 +230,10 @@ export function createBackend(deps: BackendDeps): Backend {
     const parsed = parseLegs(value);
     if (!parsed.ok) return parsed;
     if (running || starting) return fail('A bridge is already running: stop it first.');
-    const specs = await resolveNics(parsed.value);
-    if (!specs.ok) return specs;
-    if (running || starting) return fail('A bridge is already running: stop it first.');
     starting = true;
     try {
+      const specs = await resolveNics(parsed.value);
+      if (!specs.ok) return specs;
       return await serial(async () => {
         if (disposed) return fail('The app is shutting down.');
         if (running) return fail('A bridge is already running: stop it first.');

@@ -154,5 +154,9 @@ describe('security settings', () => {
     expect(isAllowedRequest('file:///app/dist/renderer-evil/x.js', 'file:///app/dist/renderer/', false)).toBe(false);
     expect(isAllowedRequest('devtools://devtools/x', 'file:///app/dist/renderer/', false)).toBe(false);
     expect(isAllowedRequest('devtools://devtools/x', 'file:///app/dist/renderer/', true)).toBe(true);
+    expect(isAllowedRequest('file:///app/dist/renderer/%2e%2e/secret', 'file:///app/dist/renderer/', false, 'linux')).toBe(false);
+    const win = 'file:///C:/Program%20Files/vxbridge/resources/app.asar/dist/renderer/';
+    expect(isAllowedRequest('file:///c:/Program Files/vxbridge/resources/app.asar/dist/renderer/assets/a.js', win, false, 'win32')).toBe(true);
+    expect(isAllowedRequest('file:///c:/program files/vxbridge/resources/app.asar/dist/renderer/index.html', win, false, 'linux')).toBe(false);
   });
 });

@@ -34,11 +34,35 @@ export function isAllowedExternalLink(url: string): boolean {
 
 /** The renderer loads only its own files (and devtools in development); no network at all
  *  (the Electron renderer talks to the backend over IPC only). */
-export function isAllowedRequest(url: string, rendererDirUrl: string, devTools: boolean): boolean {
-  if (url.startsWith(rendererDirUrl)) return true;
+export function isAllowedRequest(url: string, rendererDirUrl: string, devTools: boolean, platform: string = process.platform): boolean {
+  if (isFileInside(url, rendererDirUrl, platform === 'win32' || platform === 'darwin')) return true;
   if (url.startsWith('data:')) return true; // data: images/fonts, as the CSP allows
   if (devTools && (url.startsWith('devtools:') || url.startsWith('chrome-extension:'))) return true;
   return false;
+}
+
+/** file: URL `url` lies under the folder URL `dirUrl` (percent-decoded; case-folded where the FS is). */
+function isFileInside(url: string, dirUrl: string, caseInsensitive: boolean): boolean {
+  let u: URL;
+  let d: URL;
+  try {
+    u = new URL(url);
+    d = new URL(dirUrl);
+  } catch {
+    return false;
+  }
+  if (u.protocol !== 'file:' || d.protocol !== 'file:' || u.host !== d.host) return false;
+  let p: string;
+  let dir: string;
+  try {
+    p = decodeURIComponent(u.pathname);
+    dir = decodeURIComponent(d.pathname);
+  } catch {
+    return false;
+  }
+  if (!dir.endsWith('/')) dir += '/';
+  if (p.split('/').includes('..')) return false;
+  return caseInsensitive ? p.toLowerCase().startsWith(dir.toLowerCase()) : p.startsWith(dir);
 }
 
 type Contents = Pick<WebContents, 'on' | 'setWindowOpenHandler'>;
