@@ -61,7 +61,7 @@ describe('ipv4L4ChecksumState', () => {
     ['captured UDP', UDP, 'ok'],
     ['captured TCP SYN', SYN, 'ok'],
     ['captured TCP RST', RST, 'ok'],
-    ['UDP, payload byte changed', edit(UDP, (b) => (b[50] ^= 1)), 'bad'],
+    ['UDP, payload byte changed', edit(UDP, (b) => (b[50] = b[50]! ^ 1)), 'bad'],
     ['TCP, checksum left to the NIC (0)', edit(SYN, (b) => b.writeUInt16BE(0, 50)), 'bad'],
     ['UDP checksum 0 = unused', edit(UDP, (b) => b.writeUInt16BE(0, 40)), 'ok'],
     ['802.1Q-tagged UDP', withVlan(UDP), 'ok'],
