@@ -41,6 +41,8 @@ export interface BridgeStore {
   /** Last start/stop failure, shown until dismissed or the next attempt. */
   error: string | null;
   snapshot: BridgeSnapshot | null;
+  /** When this UI saw the bridge start (ms since epoch), for the uptime; null if unknown. */
+  startedAt: number | null;
   rates: SnapshotRates | null;
   /** Whole bridge, bit/s summed over legs. */
   history: readonly HistoryPoint[];
@@ -61,6 +63,7 @@ const INITIAL = {
   phase: 'idle' as BridgePhase,
   error: null,
   snapshot: null,
+  startedAt: null,
   rates: null,
   history: [] as readonly HistoryPoint[],
   legHistory: {} as Readonly<Record<number, readonly HistoryPoint[]>>,
@@ -159,7 +162,7 @@ export const useBridge = create<BridgeStore>()((set, get) => ({
       set({ phase: 'idle', error: r.error });
       return false;
     }
-    set({ phase: 'running' });
+    set({ phase: 'running', startedAt: Date.now() });
     get().ingest(r.value);
     set({ events: appendLog(get().events, { time: r.value.time, level: 'info', text: `Bridge started with ${legs.length} leg${legs.length === 1 ? '' : 's'}` }) });
     return true;
@@ -178,6 +181,7 @@ export const useBridge = create<BridgeStore>()((set, get) => ({
     set({
       phase: 'idle',
       ghosts: [],
+      startedAt: null,
       snapshot: snap ? { ...snap, running: false, legs: snap.legs.map((l) => ({ ...l, state: 'stopped' as const })) } : null,
       events: appendLog(get().events, { time: Date.now(), level: 'info', text: 'Bridge stopped' }),
     });

@@ -161,8 +161,8 @@ export const useDrafts = create<DraftStore>()((set, get) => ({
   },
 
   replaceAll(texts) {
-    const legs = texts.map(draftFromText);
-    set({ legs, selectedId: legs[0]?.id ?? null });
+    // Collapsed: a loaded setup reads as a list; click a leg to edit it.
+    set({ legs: texts.map(draftFromText), selectedId: null });
   },
 
   paste(line, mode = 'replace') {
@@ -170,7 +170,7 @@ export const useDrafts = create<DraftStore>()((set, get) => ({
     if (!r.ok) return { ok: false, error: r.error };
     const added = r.legs.map(draftFromText);
     const legs = mode === 'append' ? [...get().legs, ...added] : added;
-    set({ legs, selectedId: added[0]?.id ?? null });
+    set({ legs, selectedId: null });
     return { ok: true, count: added.length, ignoredOptions: r.options };
   },
 }));

@@ -1,0 +1,285 @@
+// A live picture of the bridge: adapter ↔ segment ↔ tunnel legs ↔ remote VTEPs.
+// Edges carry traffic animation when packets flow; new peers glow.
+
+import { useMemo, type ReactElement } from 'react';
+import { parseLeg } from '../../../electron/engine/legs/leg-grammar.js';
+import type { LegSpec } from '../../../electron/engine/legs/leg-spec.js';
+import type { NicInfo } from '../../../electron/engine/ports/capture-port.js';
+import type { LegState, PeerSnapshot } from '../../../electron/engine/stats/snapshot.js';
+import { formatBitRate } from '../lib/format.js';
+import { findNic } from '../lib/nic.js';
+import { peerKey, ZERO_RATE, type Rate } from '../lib/rates.js';
+import { isNewPeer, useBridge } from '../stores/bridge-store.js';
+import { useConnection } from '../stores/connection-store.js';
+import { useElementSize } from '../lib/use-size.js';
+import { checkDraft, useDrafts } from '../stores/draft-store.js';
+import { EmptyState } from './ui.js';
+
+const ROW = 34;
+const MAX_PEERS = 5;
+
+interface PicLeg {
+  readonly id: number;
+  readonly segment: number;
+  readonly spec: LegSpec | null;
+  readonly text: string;
+  readonly state: LegState | 'ready';
+  readonly rate: Rate;
+  readonly peers: readonly { address: string; isNew: boolean; rate: Rate; origin: PeerSnapshot['origin'] }[];
+  readonly morePeers: number;
+}
+
+interface PicSegment {
+  readonly segment: number;
+  readonly nicLegs: PicLeg[];
+  readonly tunnelLegs: PicLeg[];
+}
+
+function trunc(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+function tunnelLabel(spec: LegSpec | null, text: string): [string, string] {
+  if (!spec) return ['incomplete', text];
+  switch (spec.kind) {
+    case 'W':
+      return ['Adapter', spec.nic ?? '?'];
+    case 'U':
+      return ['UDP', `${spec.localAddress}:${spec.localPort}`];
+    case 'V': {
+      const mode = spec.remote.mode === 'unicast' ? (spec.remote.peers.length > 1 ? 'HER' : 'unicast') : spec.remote.mode;
+      return [`VXLAN ${mode}`, spec.local === '*' ? 'any address' : `${spec.local}:${spec.port ?? 4789}`];
+    }
+  }
+}
+
+function configuredPeers(spec: LegSpec | null): string[] {
+  if (!spec) return [];
+  if (spec.kind === 'U') return [`${spec.remoteAddress}:${spec.remotePort}`];
+  if (spec.kind !== 'V') return [];
+  const port = spec.port ?? 4789;
+  const r = spec.remote;
+  if (r.mode === 'unicast') return r.peers.map((p) => `${p}:${port}`);
+  if (r.mode === 'multicast') return [`${r.group}:${port}`];
+  if (r.mode === 'access') return [`${r.provider}:${port}`];
+  return [];
+}
+
+function edgeWidth(r: Rate): number {
+  const bps = r.rxBps + r.txBps;
+  return bps <= 0 ? 1.5 : Math.min(6, 1.5 + Math.log10(1 + bps / 1000) * 0.9);
+}
+
+function active(r: Rate): boolean {
+  return r.rxPps + r.txPps > 0;
+}
+
+function curve(x1: number, y1: number, x2: number, y2: number): string {
+  const mx = (x1 + x2) / 2;
+  return `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`;
+}
+
+export function BridgePicture(): ReactElement {
+  const snapshot = useBridge((s) => s.snapshot);
+  const rates = useBridge((s) => s.rates);
+  const phase = useBridge((s) => s.phase);
+  const drafts = useDrafts((s) => s.legs);
+  const nics = useConnection((s) => s.nics);
+  const [boxRef, size] = useElementSize<HTMLDivElement>({ width: 600, height: 200 });
+
+  const segments = useMemo<PicSegment[]>(() => {
+    const legs: PicLeg[] = [];
+    if (snapshot && (snapshot.running || phase !== 'idle')) {
+      const byLeg = new Map<number, PeerSnapshot[]>();
+      for (const p of snapshot.peers) {
+        const a = byLeg.get(p.leg) ?? [];
+        a.push(p);
+        byLeg.set(p.leg, a);
+      }
+      for (const l of snapshot.legs) {
+        const r = parseLeg(l.leg);
+        const ps = (byLeg.get(l.id) ?? []).slice().sort((a, b) => b.lastSeen - a.lastSeen);
+        legs.push({
+          id: l.id,
+          spec: r.ok ? r.spec : null,
+          segment: l.segment,
+          text: l.leg,
+          state: l.state,
+          rate: rates?.legs.get(l.id) ?? ZERO_RATE,
+          peers: ps.slice(0, MAX_PEERS).map((p) => ({
+            address: p.address,
+            origin: p.origin,
+            isNew: isNewPeer(p, snapshot.time),
+            rate: rates?.peers.get(peerKey(p.leg, p.address)) ?? ZERO_RATE,
+          })),
+          morePeers: Math.max(0, ps.length - MAX_PEERS),
+        });
+      }
+    } else {
+      drafts.forEach((d, i) => {
+        const c = checkDraft(d);
+        const spec = c.ok ? c.spec : null;
+        const seg = Number(d.fields.segment);
+        const peers = configuredPeers(spec);
+        legs.push({
+          id: i,
+          spec,
+          segment: spec ? spec.segment : Number.isInteger(seg) ? seg : -1,
+          text: d.text,
+          state: 'ready',
+          rate: ZERO_RATE,
+          peers: peers.slice(0, MAX_PEERS).map((address) => ({ address, origin: 'configured' as const, isNew: false, rate: ZERO_RATE })),
+          morePeers: Math.max(0, peers.length - MAX_PEERS),
+        });
+      });
+    }
+    const bySeg = new Map<number, PicSegment>();
+    for (const l of legs) {
+      const seg = l.segment;
+      let s = bySeg.get(seg);
+      if (!s) bySeg.set(seg, (s = { segment: seg, nicLegs: [], tunnelLegs: [] }));
+      (l.spec?.kind === 'W' || (!l.spec && drafts[l.id]?.fields.kind === 'W') ? s.nicLegs : s.tunnelLegs).push(l);
+    }
+    return [...bySeg.values()];
+  }, [snapshot, rates, phase, drafts]);
+
+  if (segments.length === 0) {
+    return (
+      <section className="card picture-card">
+        <header className="card-head">
+          <div className="card-title">
+            <h2>Bridge</h2>
+          </div>
+        </header>
+        <div ref={boxRef} />
+        <EmptyState title="Nothing to draw yet">Add an adapter and a tunnel leg to see how they connect.</EmptyState>
+      </section>
+    );
+  }
+
+  // Layout in real pixels (text stays readable): four columns, the gaps take what is left.
+  const W = Math.max(420, size.width);
+  const hubR = 21;
+  const gaps = [34, 40, 34];
+  const colW = Math.min(230, Math.floor((W - gaps[0]! - 2 * hubR - gaps[1]! - gaps[2]! - 8) / 3));
+  const extra = Math.max(0, W - 8 - 3 * colW - 2 * hubR - gaps[0]! - gaps[1]! - gaps[2]!) / 3;
+  const xNic = 4;
+  const nicW = colW;
+  const xHub = xNic + nicW + gaps[0]! + extra + hubR;
+  const xLeg = xHub + hubR + gaps[1]! + extra;
+  const legW = colW;
+  const xPeer = xLeg + legW + gaps[2]! + extra;
+  const peerW = colW;
+  const chars = (w: number, px = 6.6) => Math.max(8, Math.floor((w - 22) / px));
+  let y = 12;
+  const bands = segments.map((s) => {
+    const tunnelRows = s.tunnelLegs.map((l) => Math.max(1, l.peers.length + (l.morePeers > 0 ? 1 : 0)));
+    const rows = Math.max(1, s.nicLegs.length, tunnelRows.reduce((a, b) => a + b, 0));
+    const top = y;
+    const height = rows * ROW;
+    y += height + 18;
+    return { s, top, height, tunnelRows };
+  });
+  const H = y - 6;
+
+  return (
+    <section className="card picture-card">
+      <header className="card-head">
+        <div className="card-title">
+          <h2>Bridge</h2>
+          <span className="card-subtitle">
+            {phase === 'idle' ? 'planned' : 'live'} · {segments.length} segment{segments.length === 1 ? '' : 's'}
+          </span>
+        </div>
+      </header>
+      <div className="picture">
+        <div ref={boxRef} className="picture-measure" />
+        <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label="Bridge topology">
+          {bands.map(({ s, top, height, tunnelRows }) => {
+            const hubY = top + height / 2;
+            const nicTop = hubY - (s.nicLegs.length * ROW) / 2;
+            let legRow = 0;
+            return (
+              <g key={s.segment}>
+                {s.nicLegs.map((l, i) => {
+                  const cy = nicTop + i * ROW + ROW / 2;
+                  const nic: NicInfo | undefined = l.spec?.kind === 'W' && l.spec.nic ? findNic(nics, l.spec.nic) : undefined;
+                  const name = nic?.description ?? (l.spec?.kind === 'W' ? (l.spec.nic ?? 'adapter') : l.text);
+                  return (
+                    <g key={l.id}>
+                      <path d={curve(xNic + nicW, cy, xHub - hubR, hubY)} className={`edge${active(l.rate) ? ' active' : ''} st-${l.state}`} strokeWidth={edgeWidth(l.rate)} />
+                      <g className={`node nic st-${l.state}`}>
+                        <rect x={xNic} y={cy - 13} width={nicW} height={26} rx={6} />
+                        <text x={xNic + 10} y={cy + 4} className="node-text">
+                          <tspan className="node-kind">NIC </tspan>
+                          {trunc(name, chars(nicW) - 4)}
+                        </text>
+                        <title>{`${name}\n${formatBitRate(l.rate.rxBps)} in, ${formatBitRate(l.rate.txBps)} out`}</title>
+                      </g>
+                    </g>
+                  );
+                })}
+                {s.tunnelLegs.map((l, i) => {
+                  const rows = tunnelRows[i]!;
+                  const legTop = top + legRow * ROW;
+                  legRow += rows;
+                  const cy = legTop + (rows * ROW) / 2;
+                  const [kind, where] = tunnelLabel(l.spec, l.text);
+                  return (
+                    <g key={l.id}>
+                      <path d={curve(xHub + hubR, hubY, xLeg, cy)} className={`edge${active(l.rate) ? ' active' : ''} st-${l.state}`} strokeWidth={edgeWidth(l.rate)} />
+                      <g className={`node leg st-${l.state}`}>
+                        <rect x={xLeg} y={cy - 15} width={legW} height={30} rx={6} />
+                        <text x={xLeg + 10} y={cy - 2} className="node-kind">
+                          L{l.id + 1} · {kind}
+                        </text>
+                        <text x={xLeg + 10} y={cy + 10} className="node-sub">
+                          {trunc(where, chars(legW, 6.4))}
+                        </text>
+                        <title>{l.text}</title>
+                      </g>
+                      {l.peers.map((p, j) => {
+                        const py = legTop + j * ROW + ROW / 2;
+                        return (
+                          <g key={p.address}>
+                            <path d={curve(xLeg + legW, cy, xPeer, py)} className={`edge thin${active(p.rate) ? ' active' : ''}`} strokeWidth={edgeWidth(p.rate) * 0.8} />
+                            <g className={`node peer${p.isNew ? ' new' : ''}${p.origin === 'learned' ? ' learned' : ''}`}>
+                              <rect x={xPeer} y={py - 11} width={peerW} height={22} rx={11} />
+                              <text x={xPeer + 12} y={py + 4} className="node-text mono">
+                                {trunc(p.address, chars(peerW, 6.6))}
+                              </text>
+                              <title>{`${p.address} (${p.origin})\n${formatBitRate(p.rate.rxBps)} in, ${formatBitRate(p.rate.txBps)} out`}</title>
+                            </g>
+                          </g>
+                        );
+                      })}
+                      {l.morePeers > 0 && (
+                        <text x={xPeer + 12} y={legTop + l.peers.length * ROW + ROW / 2 + 4} className="node-more">
+                          + {l.morePeers} more
+                        </text>
+                      )}
+                      {l.peers.length === 0 && l.morePeers === 0 && (
+                        <text x={xPeer} y={cy + 4} className="node-more">
+                          {l.spec?.kind === 'V' && l.spec.remote.mode === 'provider' ? 'waiting for VTEPs…' : '—'}
+                        </text>
+                      )}
+                    </g>
+                  );
+                })}
+                <g className="node hub">
+                  <circle cx={xHub} cy={hubY} r={hubR} />
+                  <text x={xHub} y={hubY - 2} textAnchor="middle" className="hub-label">
+                    seg
+                  </text>
+                  <text x={xHub} y={hubY + 10} textAnchor="middle" className="hub-num">
+                    {s.segment < 0 ? '?' : s.segment}
+                  </text>
+                </g>
+              </g>
+            );
+          })}
+        </svg>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,280 @@
+// Peers (learned live, highlighted when new, fading as they age, struck through
+// when expired), MAC table and event log, as tabs over windowed tables.
+
+import { useMemo, useState, type CSSProperties, type ReactElement } from 'react';
+import type { LegSnapshot, MacSnapshot, PeerSnapshot } from '../../../electron/engine/stats/snapshot.js';
+import { formatAgo, formatBitRate, formatBytes, formatClock, formatCount, formatPps } from '../lib/format.js';
+import { peerKey, ZERO_RATE, type Rate } from '../lib/rates.js';
+import { isNewPeer, NEW_PEER_MS, peerAgeing, PEER_AGEING_MS, useBridge, type LogEntry } from '../stores/bridge-store.js';
+import { IconAlert, IconX } from './icons.js';
+import { Badge, EmptyState } from './ui.js';
+import { VirtualTable, type Column } from './VirtualTable.js';
+
+export interface PeerRow {
+  readonly key: string;
+  readonly peer: PeerSnapshot;
+  readonly rate: Rate;
+  /** Set for a peer that has just expired (snapshot time it went away). */
+  readonly expiredAt?: number;
+}
+
+type PeerStatus = 'new' | 'active' | 'idle' | 'expiring' | 'expired';
+
+export function peerStatus(r: PeerRow, now: number): PeerStatus {
+  if (r.expiredAt !== undefined) return 'expired';
+  if (isNewPeer(r.peer, now)) return 'new';
+  const ageing = peerAgeing(r.peer, now);
+  if (ageing > 0.75) return 'expiring';
+  if (r.rate.rxPps + r.rate.txPps > 0 || now - r.peer.lastSeen < 5000) return 'active';
+  return 'idle';
+}
+
+const STATUS_LABEL: Record<PeerStatus, string> = { new: 'new', active: 'active', idle: 'idle', expiring: 'expiring', expired: 'expired' };
+
+function legName(legs: readonly LegSnapshot[], id: number): string {
+  const l = legs.find((x) => x.id === id);
+  return l ? `L${id + 1} · ${l.kind} ${l.segment}` : `L${id + 1}`;
+}
+
+function AgeBar({ fraction, tone }: { fraction: number; tone?: 'warn' | 'err' }): ReactElement {
+  return (
+    <span className={`agebar${tone ? ` ${tone}` : ''}`} aria-hidden="true">
+      <span style={{ width: `${Math.round(Math.min(1, Math.max(0, fraction)) * 100)}%` }} />
+    </span>
+  );
+}
+
+function rateCell(bps: number, pps: number): ReactElement {
+  return (
+    <span className="rate-cell">
+      <span className={bps > 0 ? 'num' : 'num zero'}>{formatBitRate(bps)}</span>
+      <span className="num sub">{formatPps(pps)}</span>
+    </span>
+  );
+}
+
+export function PeersTable({ rows, legs, now, height }: { rows: readonly PeerRow[]; legs: readonly LegSnapshot[]; now: number; height: number }): ReactElement {
+  const columns = useMemo<Column<PeerRow>[]>(
+    () => [
+      {
+        id: 'status',
+        header: 'Status',
+        width: '92px',
+        cell: (r) => {
+          const s = peerStatus(r, now);
+          return <span className={`status-dot s-${s}`}>{STATUS_LABEL[s]}</span>;
+        },
+        sort: (a, b) => a.peer.lastSeen - b.peer.lastSeen,
+      },
+      {
+        id: 'address',
+        header: 'Remote VTEP',
+        width: 'minmax(150px, 1.3fr)',
+        cell: (r) => (
+          <span className="addr">
+            <span className="mono">{r.peer.address}</span>
+            {r.peer.origin === 'configured' && <span className="origin">configured</span>}
+          </span>
+        ),
+        sort: (a, b) => compareAddress(a.peer.address, b.peer.address),
+      },
+      { id: 'leg', header: 'Leg', width: '104px', cell: (r) => <span className="muted">{legName(legs, r.peer.leg)}</span>, sort: (a, b) => a.peer.leg - b.peer.leg },
+      {
+        id: 'first',
+        header: 'First seen',
+        width: '96px',
+        cell: (r) => <span title={r.peer.firstSeen ? formatClock(r.peer.firstSeen) : undefined}>{formatAgo(r.peer.firstSeen, now)}</span>,
+        sort: (a, b) => a.peer.firstSeen - b.peer.firstSeen,
+      },
+      {
+        id: 'last',
+        header: 'Last seen',
+        width: '128px',
+        title: 'Learned VTEPs age out after 5 minutes without traffic',
+        cell: (r) => {
+          if (r.expiredAt !== undefined) return <span className="err-text">expired</span>;
+          const f = peerAgeing(r.peer, now);
+          return (
+            <span className="last-seen">
+              <span>{formatAgo(r.peer.lastSeen, now)}</span>
+              {r.peer.origin === 'learned' && <AgeBar fraction={1 - f} tone={f > 0.75 ? 'err' : f > 0.4 ? 'warn' : undefined} />}
+            </span>
+          );
+        },
+        sort: (a, b) => a.peer.lastSeen - b.peer.lastSeen,
+      },
+      { id: 'rx', header: 'Receive', width: '1fr', align: 'right', cell: (r) => rateCell(r.rate.rxBps, r.rate.rxPps), sort: (a, b) => a.rate.rxBps - b.rate.rxBps },
+      { id: 'tx', header: 'Send', width: '1fr', align: 'right', cell: (r) => rateCell(r.rate.txBps, r.rate.txPps), sort: (a, b) => a.rate.txBps - b.rate.txBps },
+      {
+        id: 'total',
+        header: 'Traffic',
+        width: '1.1fr',
+        align: 'right',
+        title: 'Bytes received / sent since the peer was first seen',
+        cell: (r) => (
+          <span className="num">
+            <span className="rx-text">↓</span> {formatBytes(r.peer.rxBytes)} <span className="tx-text">↑</span> {formatBytes(r.peer.txBytes)}
+          </span>
+        ),
+        sort: (a, b) => a.peer.rxBytes + a.peer.txBytes - (b.peer.rxBytes + b.peer.txBytes),
+      },
+    ],
+    [legs, now],
+  );
+  return (
+    <VirtualTable
+      label="Remote VTEPs"
+      rows={rows}
+      columns={columns}
+      rowKey={(r) => (r.expiredAt !== undefined ? `x${r.key}` : r.key)}
+      rowClass={(r) => `peer-${peerStatus(r, now)}`}
+      rowStyle={(r) => (isNewPeer(r.peer, now) && r.expiredAt === undefined ? ({ '--fresh': (1 - (now - r.peer.firstSeen) / NEW_PEER_MS).toFixed(2) } as CSSProperties) : undefined)}
+      height={height}
+      defaultSort={{ id: 'first', dir: 'desc' }}
+      empty={<EmptyState title="No remote VTEPs yet">Peers appear here as they are configured or learned.</EmptyState>}
+    />
+  );
+}
+
+export function MacTable({ macs, legs, height }: { macs: readonly MacSnapshot[]; legs: readonly LegSnapshot[]; height: number }): ReactElement {
+  const columns = useMemo<Column<MacSnapshot>[]>(
+    () => [
+      { id: 'mac', header: 'MAC address', width: 'minmax(150px, 1fr)', cell: (m) => <span className="mono">{m.mac}</span>, sort: (a, b) => a.mac.localeCompare(b.mac) },
+      { id: 'segment', header: 'Segment', width: '90px', align: 'right', cell: (m) => <span className="num">{m.segment}</span>, sort: (a, b) => a.segment - b.segment },
+      { id: 'leg', header: 'Leg', width: '120px', cell: (m) => <span className="muted">{legName(legs, m.leg)}</span>, sort: (a, b) => a.leg - b.leg },
+      {
+        id: 'peer',
+        header: 'Behind VTEP',
+        width: 'minmax(150px, 1fr)',
+        cell: (m) => (m.peer ? <span className="mono">{m.peer}</span> : <span className="muted">local</span>),
+        sort: (a, b) => (a.peer ?? '').localeCompare(b.peer ?? ''),
+      },
+      {
+        id: 'age',
+        header: 'Age',
+        width: '150px',
+        title: 'MAC entries age out after 300 s without traffic',
+        cell: (m) => (
+          <span className="last-seen">
+            <span className="num">{m.ageSeconds < 1 ? 'just now' : `${formatCount(m.ageSeconds)} s`}</span>
+            <AgeBar fraction={1 - m.ageSeconds / (PEER_AGEING_MS / 1000)} tone={m.ageSeconds > 225 ? 'err' : m.ageSeconds > 120 ? 'warn' : undefined} />
+          </span>
+        ),
+        sort: (a, b) => a.ageSeconds - b.ageSeconds,
+      },
+    ],
+    [legs],
+  );
+  return (
+    <VirtualTable
+      label="MAC table"
+      rows={macs}
+      columns={columns}
+      rowKey={(m) => `${m.segment}|${m.mac}`}
+      height={height}
+      defaultSort={{ id: 'age', dir: 'asc' }}
+      empty={<EmptyState title="No MAC addresses learned">Entries appear as frames cross the bridge.</EmptyState>}
+    />
+  );
+}
+
+function EventsList({ events, height }: { events: readonly LogEntry[]; height: number }): ReactElement {
+  const rows = useMemo(() => [...events].reverse(), [events]);
+  const columns = useMemo<Column<LogEntry>[]>(
+    () => [
+      { id: 'time', header: 'Time', width: '84px', cell: (e) => <span className="num muted">{formatClock(e.time)}</span> },
+      {
+        id: 'level',
+        header: '',
+        width: '28px',
+        cell: (e) => (e.level === 'error' ? <IconX size={14} className="err-text" /> : e.level === 'warn' ? <IconAlert size={14} className="warn-text" /> : <span className="dot-info" />),
+      },
+      { id: 'text', header: 'Event', width: '1fr', cell: (e) => <span className={`event-${e.level}`} title={e.text}>{e.text}</span> },
+    ],
+    [],
+  );
+  return (
+    <VirtualTable
+      label="Events"
+      rows={rows}
+      columns={columns}
+      rowKey={(e) => String(e.id)}
+      height={height}
+      empty={<EmptyState title="No events yet">Leg state changes, learned and expired VTEPs and warnings show up here.</EmptyState>}
+    />
+  );
+}
+
+type Tab = 'peers' | 'macs' | 'events';
+
+export function LiveTables({ height = 360 }: { height?: number }): ReactElement {
+  const snapshot = useBridge((s) => s.snapshot);
+  const rates = useBridge((s) => s.rates);
+  const ghosts = useBridge((s) => s.ghosts);
+  const events = useBridge((s) => s.events);
+  const [tab, setTab] = useState<Tab>('peers');
+  const [filter, setFilter] = useState('');
+  const now = snapshot?.time ?? Date.now();
+  const legs = snapshot?.legs ?? [];
+
+  const peerRows = useMemo<PeerRow[]>(() => {
+    if (!snapshot) return [];
+    const out: PeerRow[] = snapshot.peers.map((p) => {
+      const key = peerKey(p.leg, p.address);
+      return { key, peer: p, rate: rates?.peers.get(key) ?? ZERO_RATE };
+    });
+    for (const g of ghosts) out.push({ key: peerKey(g.peer.leg, g.peer.address), peer: g.peer, rate: ZERO_RATE, expiredAt: g.expiredAt });
+    return out;
+  }, [snapshot, rates, ghosts]);
+
+  const q = filter.trim().toLowerCase();
+  const shownPeers = q ? peerRows.filter((r) => r.peer.address.includes(q) || `l${r.peer.leg + 1}` === q) : peerRows;
+  const macs = snapshot?.macs ?? [];
+  const shownMacs = q ? macs.filter((m) => m.mac.includes(q) || (m.peer ?? '').includes(q)) : macs;
+  const learnedNew = snapshot ? snapshot.peers.filter((p) => isNewPeer(p, now)).length : 0;
+  const warnCount = events.filter((e) => e.level !== 'info').length;
+
+  return (
+    <section className="card live-tables">
+      <header className="card-head tabs-head">
+        <div className="tabs" role="tablist" aria-label="Live tables">
+          <button role="tab" aria-selected={tab === 'peers'} className={tab === 'peers' ? 'on' : ''} onClick={() => setTab('peers')}>
+            Remote VTEPs <span className="tab-count">{formatCount(snapshot?.peers.length ?? 0)}</span>
+            {learnedNew > 0 && <Badge tone="accent">+{learnedNew} new</Badge>}
+          </button>
+          <button role="tab" aria-selected={tab === 'macs'} className={tab === 'macs' ? 'on' : ''} onClick={() => setTab('macs')}>
+            MAC table <span className="tab-count">{formatCount(macs.length)}</span>
+          </button>
+          <button role="tab" aria-selected={tab === 'events'} className={tab === 'events' ? 'on' : ''} onClick={() => setTab('events')}>
+            Events <span className="tab-count">{formatCount(events.length)}</span>
+            {warnCount > 0 && <Badge tone="warn">{warnCount}</Badge>}
+          </button>
+        </div>
+        {tab !== 'events' && (
+          <input
+            className="input filter"
+            type="search"
+            placeholder={tab === 'peers' ? 'Filter by address…' : 'Filter by MAC or VTEP…'}
+            aria-label="Filter"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+          />
+        )}
+      </header>
+      <div className="tab-body" role="tabpanel">
+        {tab === 'peers' && <PeersTable rows={shownPeers} legs={legs} now={now} height={height} />}
+        {tab === 'macs' && <MacTable macs={shownMacs} legs={legs} height={height} />}
+        {tab === 'events' && <EventsList events={events} height={height} />}
+      </div>
+    </section>
+  );
+}
+
+/** Numeric order for IPv4:port strings. */
+export function compareAddress(a: string, b: string): number {
+  const key = (s: string) => {
+    const [ip = '', port = '0'] = s.split(':');
+    return ip.split('.').reduce((n, o) => n * 256 + Number(o), 0) * 65536 + Number(port);
+  };
+  return key(a) - key(b);
+}

@@ -1,0 +1,196 @@
+// Live throughput: every leg as its own line (in + out), or one leg's receive
+// and send. A hand-made SVG chart: nice ticks in bit/s, hover read-out.
+
+import { useMemo, useState, type ReactElement } from 'react';
+import { formatBitRate, formatBitRateShort } from '../lib/format.js';
+import type { HistoryPoint } from '../lib/ring.js';
+import { useElementSize } from '../lib/use-size.js';
+import { useBridge } from '../stores/bridge-store.js';
+
+/** The smallest 1/2/2.5/5 × 10^n at or above `v`. */
+export function niceCeil(v: number): number {
+  if (!(v > 0)) return 1;
+  const exp = Math.pow(10, Math.floor(Math.log10(v)));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * exp >= v) return m * exp;
+  return 10 * exp;
+}
+
+const PAD = { left: 60, right: 14, top: 10, bottom: 22 };
+const WINDOWS = [60, 120] as const;
+const PALETTE = 6;
+
+interface Series {
+  readonly id: string;
+  readonly label: string;
+  readonly cls: string;
+  readonly area: boolean;
+  readonly points: readonly { t: number; v: number }[];
+}
+
+export function ThroughputChart({ height = 212 }: { height?: number }): ReactElement {
+  const legHistory = useBridge((s) => s.legHistory);
+  const history = useBridge((s) => s.history);
+  const legs = useBridge((s) => s.snapshot?.legs);
+  const [choice, setChoice] = useState<'all' | number>('all');
+  const [windowS, setWindowS] = useState<(typeof WINDOWS)[number]>(60);
+  const [hoverX, setHoverX] = useState<number | null>(null);
+  const [ref, size] = useElementSize<HTMLDivElement>({ width: 640, height });
+
+  const legList = legs ?? [];
+  const one = choice !== 'all' && legList.some((l) => l.id === choice) ? choice : 'all';
+  const end = history.length > 0 ? history[history.length - 1]!.t : Date.now();
+  const start = end - windowS * 1000;
+  const clip = (ps: readonly HistoryPoint[]) => ps.filter((p) => p.t >= start - 1000);
+
+  const series = useMemo<Series[]>(() => {
+    if (one === 'all') {
+      return legList.map((l, i) => ({
+        id: String(l.id),
+        label: `Leg ${l.id + 1}`,
+        cls: `c${i % PALETTE}`,
+        area: false,
+        points: clip(legHistory[l.id] ?? []).map((p) => ({ t: p.t, v: p.rx + p.tx })),
+      }));
+    }
+    const ps = clip(legHistory[one] ?? []);
+    return [
+      { id: 'rx', label: 'Receive', cls: 'rx', area: true, points: ps.map((p) => ({ t: p.t, v: p.rx })) },
+      { id: 'tx', label: 'Send', cls: 'tx', area: false, points: ps.map((p) => ({ t: p.t, v: p.tx })) },
+    ];
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [legHistory, legList, one, start]);
+
+  const w = Math.max(240, size.width);
+  const h = height;
+  const plotW = w - PAD.left - PAD.right;
+  const plotH = h - PAD.top - PAD.bottom;
+  let peak = 0;
+  for (const s of series) for (const p of s.points) peak = Math.max(peak, p.v);
+  const max = niceCeil(Math.max(1000, peak * 1.08));
+  const x = (t: number) => PAD.left + ((t - start) / (windowS * 1000)) * plotW;
+  const y = (v: number) => PAD.top + plotH - (v / max) * plotH;
+  const path = (ps: Series['points']) => ps.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join('');
+  const yTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
+  const xStep = windowS <= 60 ? 15 : 30;
+  const xTicks: number[] = [];
+  for (let s = 0; s <= windowS; s += xStep) xTicks.push(s);
+
+  const hoverT = hoverX === null ? null : start + ((hoverX - PAD.left) / plotW) * windowS * 1000;
+  const hovered = hoverT === null ? null : series.map((s) => nearest(s.points, hoverT));
+  const hoverAt = hovered?.find((p) => p !== null)?.t ?? null;
+  const empty = series.every((s) => s.points.length === 0);
+
+  return (
+    <section className="card chart-card">
+      <header className="card-head">
+        <div className="card-title">
+          <h2>Throughput</h2>
+          <span className="card-subtitle">{one === 'all' ? 'in + out, per leg' : `leg ${one + 1}`}</span>
+        </div>
+        <div className="card-actions">
+          <select className="input select-sm" aria-label="Chart series" value={String(one)} onChange={(e) => setChoice(e.target.value === 'all' ? 'all' : Number(e.target.value))}>
+            <option value="all">All legs</option>
+            {legList.map((l) => (
+              <option key={l.id} value={l.id}>
+                Leg {l.id + 1} ({l.kind} {l.segment})
+              </option>
+            ))}
+          </select>
+          <div className="segmented segmented-sm" role="radiogroup" aria-label="Time window">
+            {WINDOWS.map((s) => (
+              <button key={s} type="button" role="radio" aria-checked={windowS === s} className={windowS === s ? 'on' : ''} onClick={() => setWindowS(s)}>
+                {s / 60} min
+              </button>
+            ))}
+          </div>
+        </div>
+      </header>
+      <div className="legend">
+        {series.map((s, i) => {
+          const v = hovered ? (hovered[i]?.v ?? 0) : (s.points[s.points.length - 1]?.v ?? 0);
+          return (
+            <button
+              key={s.id}
+              type="button"
+              className={`legend-item ${s.cls}`}
+              onClick={() => one === 'all' && setChoice(Number(s.id))}
+              disabled={one !== 'all'}
+              title={one === 'all' ? `Show receive and send of ${s.label.toLowerCase()}` : undefined}
+            >
+              <i /> {s.label} <b className="num">{formatBitRate(v)}</b>
+            </button>
+          );
+        })}
+        {one !== 'all' && (
+          <button type="button" className="legend-back" onClick={() => setChoice('all')}>
+            All legs
+          </button>
+        )}
+        <span className="legend-peak num">{hoverAt !== null ? `${Math.round((end - hoverAt) / 1000)} s ago` : `peak ${formatBitRate(peak)}`}</span>
+      </div>
+      <div className="chart" ref={ref} style={{ height }}>
+        <svg
+          width={w}
+          height={h}
+          viewBox={`0 0 ${w} ${h}`}
+          role="img"
+          aria-label={`Throughput over the last ${windowS} seconds`}
+          onMouseMove={(e) => {
+            const r = e.currentTarget.getBoundingClientRect();
+            const px = e.clientX - r.left;
+            setHoverX(px >= PAD.left && px <= w - PAD.right ? px : null);
+          }}
+          onMouseLeave={() => setHoverX(null)}
+        >
+          <defs>
+            <linearGradient id="rx-fill" x1="0" y1="0" x2="0" y2="1">
+              <stop offset="0%" className="rx-stop-top" />
+              <stop offset="100%" className="rx-stop-bottom" />
+            </linearGradient>
+          </defs>
+          {yTicks.map((v, i) => (
+            <g key={i}>
+              <line x1={PAD.left} x2={w - PAD.right} y1={y(v)} y2={y(v)} className={i === 0 ? 'axis' : 'grid'} />
+              <text x={PAD.left - 8} y={y(v) + 4} className="tick" textAnchor="end">
+                {i === yTicks.length - 1 ? formatBitRate(v) : formatBitRateShort(v)}
+              </text>
+            </g>
+          ))}
+          {xTicks.map((s) => (
+            <text key={s} x={x(end - s * 1000)} y={h - 5} className="tick" textAnchor={s === 0 ? 'end' : s === windowS ? 'start' : 'middle'}>
+              {s === 0 ? 'now' : `−${s} s`}
+            </text>
+          ))}
+          {series.map((s) => {
+            const d = path(s.points);
+            const f = s.points[0];
+            const l = s.points[s.points.length - 1];
+            return (
+              <g key={s.id}>
+                {s.area && f && l && <path d={`${d}L${x(l.t).toFixed(1)},${y(0)}L${x(f.t).toFixed(1)},${y(0)}Z`} fill="url(#rx-fill)" />}
+                {d && <path d={d} className={`line ${s.cls}`} />}
+              </g>
+            );
+          })}
+          {empty && (
+            <text x={PAD.left + plotW / 2} y={PAD.top + plotH / 2} className="chart-empty" textAnchor="middle">
+              {legList.length === 0 ? 'Start the bridge to see live traffic' : 'Waiting for traffic…'}
+            </text>
+          )}
+          {hovered && hoverAt !== null && (
+            <g className="hover">
+              <line x1={x(hoverAt)} x2={x(hoverAt)} y1={PAD.top} y2={PAD.top + plotH} />
+              {hovered.map((p, i) => p && <circle key={i} cx={x(p.t)} cy={y(p.v)} r={3.5} className={`dot ${series[i]!.cls}`} />)}
+            </g>
+          )}
+        </svg>
+      </div>
+    </section>
+  );
+}
+
+function nearest<P extends { t: number }>(points: readonly P[], t: number): P | null {
+  let best: P | null = null;
+  for (const p of points) if (!best || Math.abs(p.t - t) < Math.abs(best.t - t)) best = p;
+  return best;
+}
