@@ -12,6 +12,8 @@ describe('parseArgs', () => {
     { argv: ['--list-nics'], want: { command: 'list-nics' } },
     { argv: ['--version'], want: { command: 'version' } },
     { argv: ['ui', '--port', '8080'], want: { command: 'ui', rest: ['--port', '8080'] } },
+    { argv: ['--udp-buffer', '4M', '--pcap-buffer', '512k', 'a'], want: { udpBufferBytes: 4 * 1024 * 1024, pcapBufferBytes: 512 * 1024 } },
+    { argv: ['--udp-buffer', '262144', 'a'], want: { udpBufferBytes: 262144 } },
   ] as const;
   it.each(good)('$argv', ({ argv, want }) => {
     const r = parseArgs(argv);
@@ -26,6 +28,9 @@ describe('parseArgs', () => {
     { argv: ['--interval', 'x', 'a'], error: /--interval needs a number/ },
     { argv: ['--interval', '0', 'a'], error: /--interval needs a number/ },
     { argv: ['--interval'], error: /--interval needs a number/ },
+    { argv: ['--udp-buffer', '1K', 'a'], error: /--udp-buffer needs a size/ },
+    { argv: ['--pcap-buffer', 'lots', 'a'], error: /--pcap-buffer needs a size/ },
+    { argv: ['--pcap-buffer'], error: /--pcap-buffer needs a size/ },
   ] as const;
   it.each(bad)('rejects $argv', ({ argv, error }) => {
     const r = parseArgs(argv);

@@ -9,6 +9,9 @@ export interface CliArgs {
   readonly interval: number;
   /** Arguments after `ui`, passed on untouched. */
   readonly rest: readonly string[];
+  /** Tuning: kernel buffer sizes in bytes (undefined = engine defaults). */
+  readonly udpBufferBytes?: number;
+  readonly pcapBufferBytes?: number;
 }
 
 export type ParsedArgs = { readonly ok: true; readonly args: CliArgs } | { readonly ok: false; readonly error: string };
@@ -19,6 +22,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   let json = false;
   let dryRun = false;
   let interval = 1;
+  let udpBufferBytes: number | undefined;
+  let pcapBufferBytes: number | undefined;
   const legs: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -48,6 +53,14 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         interval = v;
         break;
       }
+      case '--udp-buffer':
+      case '--pcap-buffer': {
+        const v = parseBytes(argv[++i]);
+        if (v === null) return { ok: false, error: `${a} needs a size between 64K and 1G, e.g. ${a} 4M` };
+        if (a === '--udp-buffer') udpBufferBytes = v;
+        else pcapBufferBytes = v;
+        break;
+      }
       default:
         if (a.startsWith('-')) return { ok: false, error: `unknown option ${a} (see ubdg --help)` };
         legs.push(a);
@@ -56,7 +69,24 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (command === 'run' && legs.length === 0) {
     return { ok: false, error: 'no legs given. Example: ubdg 5000#V:E@10.10.1.10:10.10.2.10 5000#W:E@eth0 (see ubdg --help)' };
   }
-  return ok({ command, legs, json, dryRun, interval });
+  return ok({
+    command,
+    legs,
+    json,
+    dryRun,
+    interval,
+    ...(udpBufferBytes !== undefined ? { udpBufferBytes } : {}),
+    ...(pcapBufferBytes !== undefined ? { pcapBufferBytes } : {}),
+  });
+}
+
+/** "4M", "512K", "1048576" → bytes; null if not a size in 64 KiB..1 GiB. */
+export function parseBytes(text: string | undefined): number | null {
+  const m = /^(\d+)([KMG]?)$/i.exec(text ?? '');
+  if (m === null) return null;
+  const unit = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2]!.toUpperCase() as '' | 'K' | 'M' | 'G'];
+  const v = Number(m[1]) * unit;
+  return v >= 64 * 1024 && v <= 1024 ** 3 ? v : null;
 }
 
 function ok(a: Partial<CliArgs> & Pick<CliArgs, 'command'>): ParsedArgs {

@@ -43,7 +43,18 @@ export async function main(argv: readonly string[], io: Io = process): Promise<n
       }
       for (const n of legs.notes) io.stderr.write(`ubdg: note: ${n}\n`);
       if (a.dryRun) return dryRun(legs.specs, io);
-      return runBridge(legs.specs, { json: a.json, intervalMs: a.interval * 1000 }, io);
+      return runBridge(
+        legs.specs,
+        {
+          json: a.json,
+          intervalMs: a.interval * 1000,
+          engine: {
+            ...(a.udpBufferBytes !== undefined ? { udpBufferBytes: a.udpBufferBytes } : {}),
+            ...(a.pcapBufferBytes !== undefined ? { pcapBufferBytes: a.pcapBufferBytes } : {}),
+          },
+        },
+        io,
+      );
     }
   }
 }

@@ -1,7 +1,7 @@
 // Runs a bridge until SIGINT/SIGTERM: status on stderr, --json snapshots on stdout.
 
 import { createBridge } from '../engine/bridge.js';
-import type { BridgeEvent } from '../engine/bridge-api.js';
+import type { BridgeEvent, BridgeOptions } from '../engine/bridge-api.js';
 import type { LegSpec } from '../engine/legs/leg-spec.js';
 import { CaptureError, type CapturePort } from '../engine/ports/capture-port.js';
 import { createNodeUdpPort } from '../engine/ports/node-udp.js';
@@ -14,6 +14,7 @@ import { formatSummary } from './summary.js';
 export interface RunOptions {
   readonly json: boolean;
   readonly intervalMs: number;
+  readonly engine?: BridgeOptions;
 }
 
 const EXIT_FAILED = 1;
@@ -40,7 +41,7 @@ export async function runBridge(specs: readonly LegSpec[], o: RunOptions, io: Io
     }
   }
 
-  const bridge = createBridge(specs, { capture, udp: createNodeUdpPort() });
+  const bridge = createBridge(specs, { capture, udp: createNodeUdpPort() }, o.engine);
   bridge.onEvent((e) => {
     const line = describeEvent(e, () => bridge.snapshot());
     if (line !== null) io.stderr.write(`ubdg: ${line}\n`);

@@ -26,6 +26,10 @@ export interface BridgeOptions {
   readonly keepaliveMs?: number;
   /** Period of the ageing sweep, default 1 s. */
   readonly sweepMs?: number;
+  /** UDP socket receive/send buffer of tunnel legs (default: UDP_BUFFER_BYTES). */
+  readonly udpBufferBytes?: number;
+  /** Kernel capture buffer of NIC legs (default: PCAP_BUFFER_BYTES). */
+  readonly pcapBufferBytes?: number;
 }
 
 export type BridgeEvent =

@@ -4,7 +4,8 @@
 import type { BridgeEvent, BridgeHandle, BridgeOptions, Clock, EnginePorts } from './bridge-api.js';
 import { formatLeg } from './legs/leg-grammar.js';
 import { assertNever, type LegSpec } from './legs/leg-spec.js';
-import { NicLeg } from './legs/nic-leg.js';
+import { NicLeg, PCAP_BUFFER_BYTES } from './legs/nic-leg.js';
+import { UDP_BUFFER_BYTES } from './legs/tunnel-leg.js';
 import type { LegContext, RunningLeg } from './legs/running-leg.js';
 import { UdpLeg } from './legs/udp-leg.js';
 import { VxlanLeg } from './legs/vxlan-leg.js';
@@ -52,6 +53,8 @@ export class Bridge implements BridgeHandle {
       switch: this.switchFor(spec.segment),
       clock: this.clock,
       emit: (e) => this.emit(e),
+      udpBufferBytes: this.options.udpBufferBytes ?? UDP_BUFFER_BYTES,
+      pcapBufferBytes: this.options.pcapBufferBytes ?? PCAP_BUFFER_BYTES,
     };
     switch (spec.kind) {
       case 'W':

@@ -14,6 +14,9 @@ export interface LegContext {
   readonly switch: SegmentSwitch;
   readonly clock: Clock;
   readonly emit: (e: BridgeEvent) => void;
+  /** Kernel buffer sizes, from BridgeOptions or the measured defaults. */
+  readonly udpBufferBytes: number;
+  readonly pcapBufferBytes: number;
 }
 
 export abstract class RunningLeg<S extends LegSpec = LegSpec> implements SwitchPort {

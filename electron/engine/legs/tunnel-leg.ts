@@ -8,9 +8,8 @@ import type { Peer } from './peer.js';
 import { RunningLeg, type LegContext } from './running-leg.js';
 import { SendPool, type SendSlot } from './send-pool.js';
 
-// Measured with e2e/bench: below ~1 MiB the receiving socket overflows in bursts.
-export const UDP_RECV_BUFFER_BYTES = 4 * 1024 * 1024;
-export const UDP_SEND_BUFFER_BYTES = 4 * 1024 * 1024;
+// Measured with npm run bench (README "Performance"): a small receive buffer overflows in bursts.
+export const UDP_BUFFER_BYTES = 4 * 1024 * 1024;
 
 export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
   protected socket: UdpSocketHandle | null = null;
@@ -51,9 +50,10 @@ export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
   /** A small receive buffer loses bursts; the OS caps requests silently, so say so. */
   private checkBuffers(socket: UdpSocketHandle): void {
     const granted = socket.bufferSizes().recv;
-    if (granted < UDP_RECV_BUFFER_BYTES) {
+    const wanted = this.ctx.udpBufferBytes;
+    if (granted < wanted) {
       this.warnOnce(
-        `the OS limits this leg's UDP receive buffer to ${Math.round(granted / 1024)} KiB (wanted ${UDP_RECV_BUFFER_BYTES / 1024} KiB): bursts may be lost. Fix (Linux): sysctl -w net.core.rmem_max=${UDP_RECV_BUFFER_BYTES}`,
+        `the OS limits this leg's UDP receive buffer to ${Math.round(granted / 1024)} KiB (wanted ${Math.round(wanted / 1024)} KiB): bursts may be lost. Fix (Linux): sysctl -w net.core.rmem_max=${wanted}`,
       );
     }
   }
@@ -128,6 +128,6 @@ export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
   }
 
   protected bufferOptions(): Pick<UdpBindOptions, 'recvBufferBytes' | 'sendBufferBytes'> {
-    return { recvBufferBytes: UDP_RECV_BUFFER_BYTES, sendBufferBytes: UDP_SEND_BUFFER_BYTES };
+    return { recvBufferBytes: this.ctx.udpBufferBytes, sendBufferBytes: this.ctx.udpBufferBytes };
   }
 }
