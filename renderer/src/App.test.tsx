@@ -1,0 +1,90 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { staticHost } from './api/host.js';
+import { App } from './App.js';
+import { connectApp } from './stores/app.js';
+import { resetBridge, useBridge } from './stores/bridge-store.js';
+import { resetDrafts } from './stores/draft-store.js';
+import { resetProfiles } from './stores/profile-store.js';
+import { createFakeApi, legSnapshots, type FakeApi } from './testing/fake-api.js';
+
+const LEGS = ['5000#W:E@Microsoft KM-TEST Loopback Adapter', '5000#V:E@10.10.1.10:0'];
+let fake: FakeApi;
+let disconnect: () => void;
+
+async function flush() {
+  await act(async () => {
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  });
+}
+
+beforeEach(() => {
+  resetBridge();
+  resetDrafts();
+  resetProfiles();
+});
+afterEach(() => {
+  disconnect?.();
+  cleanup();
+});
+
+describe('App', () => {
+  it('loads the recent profile, auto-starts it, and shows live snapshots', async () => {
+    fake = createFakeApi({ profiles: [{ version: 1, name: 'lab', legs: LEGS, autoStart: true }], recent: ['lab'] });
+    disconnect = connectApp(staticHost(fake.api));
+    render(<App />);
+    await flush();
+    expect(fake.lastLegs).toEqual(LEGS);
+    expect(screen.getByTestId('bridge-status').textContent).toContain('Running');
+
+    const legs = legSnapshots(LEGS);
+    const at = (time: number, k: number) => ({
+      time,
+      running: true,
+      legs: legs.map((l) => ({ ...l, rxPackets: k * 10, rxBytes: k * 12_500, txPackets: k * 10, txBytes: k * 12_500 })),
+      peers: [{ leg: 1, address: '198.51.100.7:40001', origin: 'learned' as const, firstSeen: time, lastSeen: time, rxPackets: k, rxBytes: k * 100, txPackets: 0, txBytes: 0 }],
+      macs: [{ segment: 5000, mac: '02:00:00:00:00:01', leg: 1, peer: '198.51.100.7:40001', ageSeconds: 0 }],
+    });
+    await act(async () => {
+      const t0 = Date.now() + 1000;
+      fake.emitSnapshot(at(t0, 1));
+      fake.emitSnapshot(at(t0 + 1000, 2));
+    });
+    expect(screen.getAllByText('100 kbit/s').length).toBeGreaterThan(0);
+    expect(screen.getAllByText('198.51.100.7:40001').length).toBeGreaterThan(0);
+    fireEvent.click(screen.getByRole('tab', { name: /MAC table/ }));
+    expect(screen.getByText('02:00:00:00:00:01')).toBeTruthy();
+
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: /stop/i }));
+    });
+    await flush();
+    expect(useBridge.getState().phase).toBe('idle');
+    expect(screen.getByTestId('bridge-status').textContent).toContain('Stopped');
+  });
+
+  it('shows a start error and starts nothing else', async () => {
+    fake = createFakeApi({ profiles: [{ version: 1, name: 'lab', legs: LEGS }], recent: ['lab'], startError: 'Npcap is not installed.' });
+    disconnect = connectApp(staticHost(fake.api));
+    render(<App />);
+    await flush();
+    expect(useBridge.getState().phase).toBe('idle');
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: /^start$/i }));
+    });
+    await flush();
+    expect(screen.getByTestId('bridge-error').textContent).toContain('Npcap is not installed.');
+    expect(screen.getByTestId('bridge-status').textContent).toContain('Stopped');
+  });
+
+  it('shows the disconnected state of the browser host', async () => {
+    fake = createFakeApi();
+    const h = staticHost(fake.api, 'browser');
+    disconnect = connectApp({ ...h, status: () => ({ state: 'disconnected', detail: 'The connection to the vxbridge host was lost.' }) });
+    render(<App />);
+    await flush();
+    expect(screen.getByTestId('disconnected-banner').textContent).toContain('lost');
+    expect(screen.getByTestId('link-state').textContent).toBe('Disconnected');
+  });
+});
