@@ -135,6 +135,12 @@ describe('WebSocket API client', () => {
     expect(!r.ok && r.error).toMatch(/did not answer app:info/);
   });
 
+  it('tells a host that cannot be reached from a lost connection', () => {
+    const h = host();
+    last().drop();
+    expect(h.status().detail).toMatch(/Cannot reach/);
+  });
+
   it('can reconnect at once on request', () => {
     const h = host();
     last().drop();

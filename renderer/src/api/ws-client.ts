@@ -98,7 +98,9 @@ export function createWsHost(options: WsClientOptions): ApiHost & { close(): voi
       return;
     }
     socket = s;
+    let opened = false;
     s.onopen = () => {
+      opened = true;
       attempt = 0;
       setStatus({ state: 'connected' });
     };
@@ -112,7 +114,9 @@ export function createWsHost(options: WsClientOptions): ApiHost & { close(): voi
       const why =
         ev.code === 1008 || ev.code === 4401 || ev.code === 4403
           ? 'The host refused the access token. Open the address that `ubdg ui` printed.'
-          : 'The connection to the vxbridge host was lost.';
+          : opened
+            ? 'The connection to the vxbridge host was lost.'
+            : 'Cannot reach the vxbridge host: it may have stopped (run `ubdg ui` again and open the address it prints).';
       failAll(why);
       scheduleRetry(why);
     };

@@ -83,6 +83,8 @@ function describeEvent(e: BridgeEvent): { level: EventLevel; text: string } {
       return { level: 'info', text: `Learned VTEP ${e.address} on leg ${e.leg + 1}` };
     case 'peer-expired':
       return { level: 'info', text: `VTEP ${e.address} on leg ${e.leg + 1} expired` };
+    case 'peer-moved':
+      return { level: 'info', text: `VTEP on leg ${e.leg + 1} moved from ${e.from} to ${e.to} (NAT mapping changed)` };
     case 'warning':
       return { level: 'warn', text: `Leg ${e.leg + 1}: ${e.message}` };
   }

@@ -1,0 +1,148 @@
+// The real UI in Debian's Chromium against the real `ubdg ui` host and engine:
+// paste legs, see a parse error block Start, start, watch a VTEP being learned
+// live from VXLAN packets the test sends, save a profile, stop, reload.
+// Needs `npm run build` (dist/electron for the host, dist/renderer for the page).
+// Traffic stays on 127.0.0.1.
+
+import { createSocket, type Socket } from 'node:dgram';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Background } from '../lib/background.js';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+const built = existsSync(path.join(repo, 'dist/renderer/index.html')) && existsSync(path.join(repo, 'dist/electron/cli/main.js'));
+const runnable = built && existsSync(CHROMIUM);
+
+async function freeUdpPort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  const { port } = s.address();
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** VXLAN (flags 0x08, VNI) around a broadcast Ethernet frame from `srcMac`. */
+function vxlanPacket(vni: number, srcMac: readonly number[]): Buffer {
+  const b = Buffer.alloc(8 + 14 + 46);
+  b[0] = 0x08;
+  b.writeUIntBE(vni, 4, 3);
+  b.fill(0xff, 8, 14);
+  Buffer.from(srcMac).copy(b, 14);
+  b.writeUInt16BE(0x0800, 20);
+  return b;
+}
+
+describe.skipIf(!runnable)('UI in a browser over `ubdg ui`', () => {
+  let host: Background;
+  let browser: Browser;
+  let page: Page;
+  let url = '';
+  let dataDir = '';
+  let vtep: Socket;
+  let providerPort = 0;
+  let uLocal = 0;
+  let uRemote = 0;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'vxbridge-ui-e2e-'));
+    [providerPort, uLocal, uRemote] = [await freeUdpPort(), await freeUdpPort(), await freeUdpPort()];
+    host = new Background(null, process.execPath, [path.join(repo, 'bin/ubdg.js'), 'ui', '--no-open', '--port', '0', '--data-dir', dataDir]);
+    url = (await host.waitForOutput(/http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/, 20_000, 'stdout'))[0];
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+    page.setDefaultTimeout(15_000);
+    vtep = createSocket('udp4');
+    await new Promise<void>((r) => vtep.bind(0, '127.0.0.1', () => r()));
+  });
+
+  afterAll(async () => {
+    vtep?.close();
+    await browser?.close();
+    if (host) {
+      const exit = await host.stop('SIGINT');
+      expect(exit.timedOut).toBe(false);
+    }
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('connects and shows a stopped bridge', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(url);
+    await page.getByTestId('link-state').getByText('Connected').waitFor();
+    expect(await page.getByTestId('bridge-status').textContent()).toContain('Stopped');
+    expect(errors).toEqual([]);
+  });
+
+  it('a bad leg shows the parser error and cannot start', async () => {
+    await page.getByRole('button', { name: 'Paste a ubdg command line', exact: true }).click();
+    const box = page.getByLabel('ubdg command line', { exact: true });
+    await box.fill(`ubdg 5000#V:E@127.0.0.1:0:${providerPort} 5000#U:E@127.0.0.1:${uLocal}:127.0.0.1:${uRemote}`);
+    await page.getByRole('button', { name: 'Use these legs' }).click();
+    await page.getByText(`VXLAN provider on 127.0.0.1`).first().waitFor();
+
+    await page.locator('.leg-item-head').first().click();
+    const local = page.getByLabel('Local address', { exact: true });
+    await local.fill('127.0.0.300');
+    await page.getByTestId('leg-error').getByText("'127.0.0.300' is not an IPv4 address", { exact: false }).waitFor();
+    expect(await page.getByRole('button', { name: 'Start', exact: true }).isDisabled()).toBe(true);
+    expect(await page.getByTestId('start-blocker').textContent()).toMatch(/^Leg 1: /);
+    await local.fill('127.0.0.1');
+    expect(await page.getByTestId('leg-error').count()).toBe(0);
+  });
+
+  it('starts, and a VTEP appears in the peer table as it is learned', async () => {
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await page.getByTestId('bridge-status').getByText('Running').waitFor({ timeout: 15_000 });
+    const legsTable = page.getByRole('table', { name: 'Legs' });
+    await expect.poll(() => legsTable.getByText('running').count(), { timeout: 10_000 }).toBe(2);
+
+    const mac = [0x02, 0x00, 0x5e, 0x10, 0x20, 0x30];
+    const { port: vtepPort } = vtep.address();
+    const send = () => vtep.send(vxlanPacket(5000, mac), providerPort, '127.0.0.1');
+    send();
+    const timer = setInterval(send, 200);
+    try {
+      const row = page.getByRole('table', { name: 'Remote VTEPs' }).getByRole('row').filter({ hasText: `127.0.0.1:${vtepPort}` });
+      await row.waitFor({ timeout: 15_000 });
+      expect(await row.textContent()).toContain('new');
+      await page.getByRole('tab', { name: /MAC table/ }).click();
+      await page.getByRole('table', { name: 'MAC table' }).getByText('02:00:5e:10:20:30').waitFor({ timeout: 10_000 });
+      await page.getByRole('tab', { name: /Remote VTEPs/ }).click();
+    } finally {
+      clearInterval(timer);
+    }
+  });
+
+  it('saves the setup as a profile', async () => {
+    await page.getByRole('button', { name: 'Save as…' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('e2e lab');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('.profile-row').filter({ hasText: 'e2e lab' }).waitFor();
+    expect(existsSync(dataDir)).toBe(true);
+  });
+
+  it('stops, and after a reload loads the recent profile', async () => {
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await page.getByTestId('bridge-status').getByText('Stopped').waitFor({ timeout: 10_000 });
+    await page.reload();
+    await page.getByTestId('link-state').getByText('Connected').waitFor();
+    await page.locator('.header-profile-name').getByText('e2e lab').waitFor({ timeout: 10_000 });
+    expect(await page.locator('.leg-item').count()).toBe(2);
+  });
+
+  it('shows the disconnected state when the host goes away', async () => {
+    await host.stop('SIGINT');
+    await page.getByTestId('disconnected-banner').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('link-state').textContent()).not.toBe('Connected');
+  });
+});
