@@ -14,6 +14,7 @@ describe('parseArgs', () => {
     { argv: ['ui', '--port', '8080'], want: { command: 'ui', rest: ['--port', '8080'] } },
     { argv: ['--udp-buffer', '4M', '--pcap-buffer', '512k', 'a'], want: { udpBufferBytes: 4 * 1024 * 1024, pcapBufferBytes: 512 * 1024 } },
     { argv: ['--udp-buffer', '262144', 'a'], want: { udpBufferBytes: 262144 } },
+    { argv: ['--keepalive', '5', 'a'], want: { keepaliveS: 5 } },
   ] as const;
   it.each(good)('$argv', ({ argv, want }) => {
     const r = parseArgs(argv);
@@ -31,6 +32,8 @@ describe('parseArgs', () => {
     { argv: ['--udp-buffer', '1K', 'a'], error: /--udp-buffer needs a size/ },
     { argv: ['--pcap-buffer', 'lots', 'a'], error: /--pcap-buffer needs a size/ },
     { argv: ['--pcap-buffer'], error: /--pcap-buffer needs a size/ },
+    { argv: ['--keepalive', '0', 'a'], error: /--keepalive needs whole seconds/ },
+    { argv: ['--keepalive', '2.5', 'a'], error: /--keepalive needs whole seconds/ },
   ] as const;
   it.each(bad)('rejects $argv', ({ argv, error }) => {
     const r = parseArgs(argv);

@@ -12,6 +12,8 @@ export interface CliArgs {
   /** Tuning: kernel buffer sizes in bytes (undefined = engine defaults). */
   readonly udpBufferBytes?: number;
   readonly pcapBufferBytes?: number;
+  /** Access-mode keepalive period in seconds (undefined = engine default, 20 s). */
+  readonly keepaliveS?: number;
 }
 
 export type ParsedArgs = { readonly ok: true; readonly args: CliArgs } | { readonly ok: false; readonly error: string };
@@ -24,6 +26,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   let interval = 1;
   let udpBufferBytes: number | undefined;
   let pcapBufferBytes: number | undefined;
+  let keepaliveS: number | undefined;
   const legs: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -53,6 +56,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         interval = v;
         break;
       }
+      case '--keepalive': {
+        const v = Number(argv[++i]);
+        if (!Number.isInteger(v) || v < 1 || v > 3600) return { ok: false, error: '--keepalive needs whole seconds between 1 and 3600, e.g. --keepalive 20' };
+        keepaliveS = v;
+        break;
+      }
       case '--udp-buffer':
       case '--pcap-buffer': {
         const v = parseBytes(argv[++i]);
@@ -77,6 +86,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     interval,
     ...(udpBufferBytes !== undefined ? { udpBufferBytes } : {}),
     ...(pcapBufferBytes !== undefined ? { pcapBufferBytes } : {}),
+    ...(keepaliveS !== undefined ? { keepaliveS } : {}),
   });
 }
 

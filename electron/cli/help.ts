@@ -22,6 +22,7 @@ Options:
   --json            print one JSON status object per line (legs, peers, MACs) every --interval s
   --interval S      seconds between status lines (default 1)
   -n, --dry-run     check the legs and say what they would do; start nothing
+  --keepalive S       access legs: keepalive period in seconds (default 20; NAT mappings often expire after 30)
   --udp-buffer SIZE   UDP socket buffer of tunnel legs (default 4M; Linux caps it at net.core.rmem_max)
   --pcap-buffer SIZE  capture buffer of adapter legs (default 8M)
   -l, --list-nics   list adapters

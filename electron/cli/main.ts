@@ -51,6 +51,7 @@ export async function main(argv: readonly string[], io: Io = process): Promise<n
           engine: {
             ...(a.udpBufferBytes !== undefined ? { udpBufferBytes: a.udpBufferBytes } : {}),
             ...(a.pcapBufferBytes !== undefined ? { pcapBufferBytes: a.pcapBufferBytes } : {}),
+            ...(a.keepaliveS !== undefined ? { keepaliveMs: a.keepaliveS * 1000 } : {}),
           },
         },
         io,

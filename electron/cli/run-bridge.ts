@@ -89,6 +89,8 @@ function describeEvent(e: BridgeEvent, snapshot: () => BridgeSnapshot): string |
       return `[${e.leg}] learned remote VTEP ${e.address}`;
     case 'peer-expired':
       return `[${e.leg}] remote VTEP ${e.address} expired (silent too long)`;
+    case 'peer-moved':
+      return `[${e.leg}] remote VTEP moved from ${e.from} to ${e.to} (its NAT mapping changed)`;
     case 'warning':
       return `[${e.leg}] warning: ${e.message}`;
     case 'leg-state':

@@ -176,7 +176,7 @@ describe('bridge over the in-memory network', () => {
     await site(net, '203.0.113.5', ['5000#V:E@203.0.113.5:0:8000', '5000#W:E@lan']);
     const a = await site(net, '192.168.1.10', ['5000#V:E@*:203.0.113.5:8000', '5000#W:E@lan'], { nat: '198.51.100.1' });
     await settle();
-    const keepalives = () => net.sent.filter((d) => d.to === '203.0.113.5:8000' && d.data.length === 8).length;
+    const keepalives = () => net.sent.filter((d) => d.to === '203.0.113.5:8000' && d.data.length === 8 + 12).length;
     expect(keepalives()).toBe(1);
     now += 19_000;
     (a.bridge as Bridge).sweep();
@@ -184,6 +184,53 @@ describe('bridge over the in-memory network', () => {
     now += 1_000;
     (a.bridge as Bridge).sweep();
     expect(keepalives()).toBe(2);
+  });
+
+  it('provider moves an access VTEP whose NAT mapping changed at its next keepalive; its MACs follow', async () => {
+    const net = new MemoryNetwork();
+    const hub = await site(net, '203.0.113.5', ['5000#V:E@203.0.113.5:0:8000', '5000#W:E@lan']);
+    const a = await site(net, '192.168.1.10', ['5000#V:E@*:203.0.113.5:8000', '5000#W:E@lan'], { nat: '198.51.100.1' });
+    const moves: string[] = [];
+    hub.bridge.onEvent((e) => e.type === 'peer-moved' && moves.push(`${e.from} -> ${e.to}`));
+    await settle();
+    a.nic.receive(ethFrame(BROADCAST, MAC(1), 'hello'));
+    await settle();
+    expect(hub.nic.take().map(tagOf)).toEqual(['hello']);
+    const before = hub.bridge.snapshot().peers.map((p) => p.address);
+    expect(before).toHaveLength(1);
+
+    // The NAT forgets the mapping and picks a new public port; A stays silent but for its keepalive.
+    net.nat.set('192.168.1.10', { publicAddress: '198.51.100.1', portOffset: 2000 });
+    now += 20_000;
+    (a.bridge as Bridge).sweep();
+    await settle();
+    const after = hub.bridge.snapshot();
+    expect(after.peers.map((p) => p.address)).toEqual([before[0]!.replace(/:(\d+)$/, (_, p) => `:${Number(p) + 1000}`)]);
+    expect(moves).toEqual([`${before[0]} -> ${after.peers[0]!.address}`]);
+    expect(after.macs.find((m) => m.mac === MAC(1))?.peer).toBe(after.peers[0]!.address);
+    // Unicast started on the provider's side reaches A at once.
+    hub.nic.receive(ethFrame(MAC(1), MAC(5), 'to-a'));
+    await settle();
+    expect(a.nic.take().map(tagOf)).toEqual(['to-a']);
+  });
+
+  it('provider forgets an access VTEP after three silent keepalive periods, not the full ageing time', async () => {
+    const net = new MemoryNetwork();
+    const capture = new MemoryCapturePort();
+    capture.add(new MemoryNic('lan'));
+    const hub = createBridge(legs('5000#V:E@203.0.113.5:0:8000', '5000#W:E@lan'), { capture, udp: net.host('203.0.113.5'), clock }, { peerAgeingMs: 300_000 });
+    bridges.push(hub);
+    await hub.start();
+    const a = await site(net, '192.168.1.10', ['5000#V:E@*:203.0.113.5:8000', '5000#W:E@lan'], { nat: '198.51.100.1' });
+    await settle();
+    expect(hub.snapshot().peers).toHaveLength(1);
+    await a.bridge.stop();
+    now += 59_000;
+    (hub as Bridge).sweep();
+    expect(hub.snapshot().peers).toHaveLength(1);
+    now += 1_000;
+    (hub as Bridge).sweep();
+    expect(hub.snapshot().peers).toEqual([]);
   });
 
   it('never re-bridges frames the capture layer hands back after injection (Npcap echo)', async () => {

@@ -50,7 +50,7 @@ export function splitCommandLine(line: string): SplitResult {
 /** Program words: `ubdg`, `ubdg.exe`, a path ending in them, `bin/ubdg.js`. */
 const PROGRAM = /(^|[\\/])ubdg(\.exe|\.cmd|\.js)?$/i;
 /** Options of `ubdg` that take the next word as their value (see electron/cli/args.ts). */
-const OPTIONS_WITH_VALUE = new Set(['--interval', '--udp-buffer', '--pcap-buffer']);
+const OPTIONS_WITH_VALUE = new Set(['--interval', '--keepalive', '--udp-buffer', '--pcap-buffer']);
 
 /**
  * A pasted command line: drops whatever runs `ubdg` (`ubdg`, a path to it,

@@ -5,17 +5,27 @@ import type { PeerSnapshot } from '../stats/snapshot.js';
 import type { PeerRef } from '../switch/switch-port.js';
 
 export class Peer implements PeerRef {
-  readonly label: string;
+  label: string;
   readonly traffic = new Traffic();
   firstSeen = 0;
   lastSeen = 0;
+  /** Access VTEPs announce a stable id and their keepalive period (see codec/keepalive.ts). */
+  vtepId: number | undefined;
+  keepaliveMs: number | undefined;
 
   constructor(
     /** Where we send to. */
-    readonly address: string,
-    readonly port: number,
+    public address: string,
+    public port: number,
     readonly origin: 'configured' | 'learned',
   ) {
+    this.label = `${address}:${port}`;
+  }
+
+  /** The peer roamed (its NAT mapping changed): MAC entries pointing at it follow. */
+  moveTo(address: string, port: number): void {
+    this.address = address;
+    this.port = port;
     this.label = `${address}:${port}`;
   }
 

@@ -112,13 +112,14 @@ export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
     }
   }
 
-  /** Sends a bare header (keepalive) to a peer. */
-  protected sendHeaderOnly(peer: Peer): void {
+  /** Sends a control payload (not a frame, not counted as traffic) after the header. */
+  protected sendControl(peer: Peer, length: number, write: (buf: Buffer, offset: number) => void): void {
     const slot = this.pool.take();
     if (slot === null || this.socket === null) return;
     this.writeHeader(slot.buf);
+    write(slot.buf, this.headerLen);
     slot.pending = 1;
-    this.socket.send(slot.buf, 0, this.headerLen, peer.port, peer.address, slot.done);
+    this.socket.send(slot.buf, 0, this.headerLen + length, peer.port, peer.address, slot.done);
   }
 
   private transmit(slot: SendSlot, frameLength: number, peer: Peer): void {

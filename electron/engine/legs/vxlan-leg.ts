@@ -1,6 +1,9 @@
 // `V` leg: VXLAN (RFC 7348). The segment is the VNI. Modes: HER, multicast,
 // provider (hub of learned VTEPs), access (behind PAT, keepalives).
 
+import { randomBytes } from 'node:crypto';
+import { KEEPALIVE_LEN, readKeepalive, writeKeepalive } from '../codec/keepalive.js';
+import { ETH_HEADER_LEN } from '../codec/mac.js';
 import { VXLAN_HEADER_LEN, NOT_VXLAN, readVxlanVni, writeVxlanHeader } from '../codec/vxlan.js';
 import type { UdpBindOptions, UdpPort, UdpSocketHandle } from '../ports/udp-port.js';
 import type { PeerRef } from '../switch/switch-port.js';
@@ -24,6 +27,8 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
   private readonly peers: VxlanPeers;
   private readonly keepaliveMs: number;
   private lastKeepalive = 0;
+  /** Identifies this access VTEP to the provider across NAT mapping changes. */
+  private readonly vtepId = randomBytes(4).readUInt32BE(0);
 
   constructor(spec: VxlanLegSpec, ctx: LegContext, udp: UdpPort, options: VxlanLegOptions = {}) {
     super(spec, ctx, udp);
@@ -95,11 +100,24 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
       return;
     }
     peer.seen(now);
-    if (len === VXLAN_HEADER_LEN) return; // keepalive: refreshes the peer, carries no frame
     const frameLen = len - VXLAN_HEADER_LEN;
+    if (frameLen < ETH_HEADER_LEN) {
+      // Keepalives (and bare headers) refresh the peer and carry no frame.
+      const k = readKeepalive(msg, VXLAN_HEADER_LEN, frameLen);
+      if (k !== null) this.onKeepalive(peer, k.vtepId, k.periodS * 1000);
+      else if (frameLen !== 0) this.drops.malformed++;
+      return;
+    }
     peer.traffic.rx(frameLen);
     this.traffic.rx(frameLen);
     this.ctx.switch.forward(this, peer, msg, VXLAN_HEADER_LEN, frameLen);
+  }
+
+  private onKeepalive(peer: Peer, vtepId: number, periodMs: number): void {
+    const r = this.peers.keepalive(peer, vtepId, periodMs);
+    if (r.movedFrom === undefined) return;
+    if (r.merged !== undefined) this.ctx.switch.macs.forget(this, r.merged);
+    this.ctx.emit({ type: 'peer-moved', leg: this.id, from: r.movedFrom, to: r.peer.label });
   }
 
   sendTo(frame: Buffer, offset: number, length: number, peer: PeerRef | null): void {
@@ -119,10 +137,11 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
     if (this.spec.remote.mode === 'access' && now - this.lastKeepalive >= this.keepaliveMs) this.keepalive(now);
   }
 
-  /** An 8-byte VXLAN header with no frame: keeps the PAT mapping open; a standard VTEP drops it. */
+  /** Keeps the PAT mapping open and tells the provider who we are (codec/keepalive.ts). */
   private keepalive(now: number): void {
     this.lastKeepalive = now;
-    for (const p of this.peers.floodList) this.sendHeaderOnly(p);
+    const k = { vtepId: this.vtepId, periodS: this.keepaliveMs / 1000 };
+    for (const p of this.peers.floodList) this.sendControl(p, KEEPALIVE_LEN, (buf, off) => writeKeepalive(buf, off, k));
   }
 
   protected allPeers(): Iterable<Peer> {

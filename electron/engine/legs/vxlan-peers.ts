@@ -14,6 +14,19 @@ export const MAX_LEARNED_PEERS = 4096;
 
 export type Admit = Peer | 'unknown' | 'full';
 
+/** A learned peer with a known keepalive period is dead after this many silent periods. */
+const KEEPALIVE_PERIODS_TO_EXPIRE = 3;
+
+/** What a keepalive changed. */
+export interface KeepaliveOutcome {
+  /** The peer that carries the VTEP from now on. */
+  readonly peer: Peer;
+  /** Set when the VTEP was known at another address: it moved from there. */
+  readonly movedFrom?: string;
+  /** A peer learned at the new address before the keepalive came, now merged away. */
+  readonly merged?: Peer;
+}
+
 export class VxlanPeers {
   /** Where BUM goes: HER list, [group], [provider] or the learned list (provider). */
   floodList: Peer[] = [];
@@ -21,6 +34,8 @@ export class VxlanPeers {
   /** Learned peers by source address; several per address in provider mode (PAT). */
   private readonly learned = new Map<string, Peer[]>();
   private learnedCount = 0;
+  /** Learned peers by the VTEP id of their keepalives (provider mode). */
+  private readonly byVtepId = new Map<number, Peer>();
 
   constructor(
     private readonly spec: VxlanLegSpec,
@@ -80,11 +95,62 @@ export class VxlanPeers {
     return p;
   }
 
-  /** Removes learned peers silent for the ageing time; returns them. */
+  /**
+   * A keepalive from `peer` (already admitted). In provider mode the VTEP id
+   * recognises an access VTEP whose NAT mapping changed: the known peer moves to
+   * the new address (its MACs follow it) and a duplicate learned meanwhile from
+   * the new address is merged away. Like a roaming endpoint in WireGuard.
+   */
+  keepalive(peer: Peer, vtepId: number, periodMs: number): KeepaliveOutcome {
+    if (this.mode !== 'provider' || peer.origin !== 'learned') return { peer };
+    const known = this.byVtepId.get(vtepId);
+    if (known === undefined || known === peer) {
+      if (peer.vtepId !== undefined && peer.vtepId !== vtepId) this.byVtepId.delete(peer.vtepId);
+      peer.vtepId = vtepId;
+      peer.keepaliveMs = periodMs;
+      this.byVtepId.set(vtepId, peer);
+      return { peer };
+    }
+    // Same VTEP, new address: keep the old record (counters, first seen, MAC entries).
+    const from = known.label;
+    this.remove(peer);
+    this.unlist(known);
+    known.moveTo(peer.address, peer.port);
+    known.lastSeen = Math.max(known.lastSeen, peer.lastSeen);
+    known.keepaliveMs = periodMs;
+    this.list(known);
+    return { peer: known, movedFrom: from, merged: peer };
+  }
+
+  private remove(p: Peer): void {
+    this.unlist(p);
+    this.learnedCount--;
+    if (p.vtepId !== undefined && this.byVtepId.get(p.vtepId) === p) this.byVtepId.delete(p.vtepId);
+    this.floodList = this.floodList.filter((x) => x !== p);
+  }
+
+  private unlist(p: Peer): void {
+    const list = this.learned.get(p.address);
+    if (list === undefined) return;
+    const rest = list.filter((x) => x !== p);
+    if (rest.length === 0) this.learned.delete(p.address);
+    else this.learned.set(p.address, rest);
+  }
+
+  private list(p: Peer): void {
+    const list = this.learned.get(p.address);
+    if (list === undefined) this.learned.set(p.address, [p]);
+    else list.push(p);
+  }
+
+  /** Removes learned peers silent for too long; returns them. A peer that announced
+   *  its keepalive period is dead after a few silent periods, others after the ageing time. */
   expire(now: number): Peer[] {
     const gone: Peer[] = [];
+    const alive = (p: Peer) =>
+      now - p.lastSeen < (p.keepaliveMs !== undefined ? Math.min(this.ageingMs, KEEPALIVE_PERIODS_TO_EXPIRE * p.keepaliveMs) : this.ageingMs);
     for (const [addr, list] of this.learned) {
-      const keep = list.filter((p) => now - p.lastSeen < this.ageingMs);
+      const keep = list.filter(alive);
       if (keep.length === list.length) continue;
       for (const p of list) if (!keep.includes(p)) gone.push(p);
       if (keep.length === 0) this.learned.delete(addr);
@@ -92,6 +158,7 @@ export class VxlanPeers {
     }
     if (gone.length > 0) {
       this.learnedCount -= gone.length;
+      for (const p of gone) if (p.vtepId !== undefined && this.byVtepId.get(p.vtepId) === p) this.byVtepId.delete(p.vtepId);
       if (this.mode === 'provider') this.floodList = this.floodList.filter((p) => !gone.includes(p));
     }
     return gone;
