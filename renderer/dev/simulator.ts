@@ -63,9 +63,11 @@ export function simulate(fake: FakeApi, options: SimOptions): VxbridgeApi {
       const spec = parseLeg(l.leg);
       if (!spec.ok || spec.spec.kind !== 'V' || spec.spec.remote.mode !== 'provider') continue;
       const have = peers.filter((p) => p.leg === l.id && p.origin === 'learned').length;
-      if (have < options.peers && rand() < 0.35) {
-        const n = Math.min(options.peers - have, 1 + Math.floor(rand() * Math.max(1, options.peers / 200)));
-        for (let k = 0; k < n; k++) addPeer(l.id, 'learned', publicAddress(nextPeer++));
+      // The last ones trickle in (about one every 2–3 s), so some rows are always new.
+      if (have < options.peers && rand() < 0.1) {
+        const address = publicAddress(nextPeer++);
+        addPeer(l.id, 'learned', address);
+        fake.emitEvent({ type: 'peer-learned', leg: l.id, address });
       }
     }
     // Occasionally a peer goes quiet (it will expire) or leaves.
@@ -73,10 +75,12 @@ export function simulate(fake: FakeApi, options: SimOptions): VxbridgeApi {
       const p = peers[Math.floor(rand() * peers.length)]!;
       if (p.origin === 'learned') p.quietUntil = simTime + 400_000;
     }
-    if (rand() < 0.02) {
-      const old = peers.findIndex((p) => p.origin === 'learned' && simTime - p.lastSeen > 200_000);
-      if (old >= 0) peers.splice(old, 1);
-    }
+    // Learned peers age out after 300 s of silence, like the engine's default.
+    peers = peers.filter((p) => {
+      const keep = p.origin !== 'learned' || simTime - p.lastSeen < 300_000;
+      if (!keep) fake.emitEvent({ type: 'peer-expired', leg: p.leg, address: p.address });
+      return keep;
+    });
     let rxBytes = 0;
     let rxPkts = 0;
     let txBytes = 0;
@@ -198,8 +202,16 @@ export function simulate(fake: FakeApi, options: SimOptions): VxbridgeApi {
         if (rm.mode === 'unicast') for (const a of rm.peers) addPeer(l.id, 'configured', `${a}:${port}`, options.warmupS * 1000);
         if (rm.mode === 'access') addPeer(l.id, 'configured', `${rm.provider}:${port}`, options.warmupS * 1000);
         if (rm.mode === 'provider') {
-          const initial = Math.floor(options.peers * 0.85);
-          for (let k = 0; k < initial; k++) addPeer(l.id, 'learned', publicAddress(nextPeer++), (options.warmupS + 30 + rand() * 900) * 1000);
+          const initial = Math.max(0, options.peers - 45);
+          for (let k = 0; k < initial; k++) {
+            addPeer(l.id, 'learned', publicAddress(nextPeer++), (options.warmupS + 30 + rand() * 900) * 1000);
+            // A few went silent a while ago: they age out during the preview.
+            if (k % 37 === 5) {
+              const p = peers[peers.length - 1]!;
+              p.quietUntil = Number.MAX_SAFE_INTEGER;
+              p.lastSeen = simTime + options.warmupS * 1000 - (120_000 + rand() * 175_000);
+            }
+          }
         }
       }
       const first = snapshot();

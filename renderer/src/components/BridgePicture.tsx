@@ -98,7 +98,14 @@ export function BridgePicture(): ReactElement {
       }
       for (const l of snapshot.legs) {
         const r = parseLeg(l.leg);
-        const ps = (byLeg.get(l.id) ?? []).slice().sort((a, b) => b.lastSeen - a.lastSeen);
+        // New peers first (they glow), then the busiest.
+        const busy = (p: PeerSnapshot) => {
+          const r = rates?.peers.get(peerKey(p.leg, p.address));
+          return r ? r.rxBps + r.txBps : 0;
+        };
+        const ps = (byLeg.get(l.id) ?? [])
+          .slice()
+          .sort((a, b) => Number(isNewPeer(b, snapshot.time)) - Number(isNewPeer(a, snapshot.time)) || busy(b) - busy(a));
         legs.push({
           id: l.id,
           spec: r.ok ? r.spec : null,

@@ -28,8 +28,8 @@ const MODES = [
 
 const KEY_SOURCES = [
   { value: 'none', label: 'None' },
-  { value: 'literal', label: 'Pre-shared key' },
-  { value: 'env', label: 'From env variable', title: 'ubdg reads the key from an environment variable, so `ps` never shows it' },
+  { value: 'literal', label: 'Pre-shared key', title: 'Encrypt and authenticate with a key shared by every VTEP of this leg' },
+  { value: 'env', label: 'Env variable', title: 'ubdg reads the key from an environment variable, so `ps` never shows it' },
 ] as const satisfies readonly { value: KeySource; label: string; title?: string }[];
 
 export interface LegEditorProps {
@@ -205,13 +205,20 @@ function PortPresets({ value, onPick, disabled }: { value: string; onPick(v: str
   const cur = value.trim() === '' ? String(VXLAN_PORT_IANA) : value.trim();
   return (
     <span className="presets">
-      <button type="button" className={`chip${cur === String(VXLAN_PORT_IANA) ? ' on' : ''}`} disabled={disabled} onClick={() => onPick('')}>
-        {VXLAN_PORT_IANA} IANA
+      <button
+        type="button"
+        className={`chip${cur === String(VXLAN_PORT_IANA) ? ' on' : ''}`}
+        disabled={disabled}
+        title="IANA standard VXLAN port (default)"
+        onClick={() => onPick('')}
+      >
+        {VXLAN_PORT_IANA}
       </button>
       <button
         type="button"
         className={`chip${cur === String(VXLAN_PORT_LINUX) ? ' on' : ''}`}
         disabled={disabled}
+        title="Linux kernel vxlan default port"
         onClick={() => onPick(String(VXLAN_PORT_LINUX))}
       >
         {VXLAN_PORT_LINUX} Linux

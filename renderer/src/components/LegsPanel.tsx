@@ -64,7 +64,7 @@ function LegItem({ draft, index, selected, locked }: { draft: LegDraft; index: n
         <KindIcon kind={spec?.kind ?? draft.fields.kind} />
         <span className="leg-item-text">
           <span className="leg-item-title">
-            {spec ? legTitle(spec, nics) : 'Incomplete leg'}
+            <span className="ellipsis">{spec ? legTitle(spec, nics) : 'Incomplete leg'}</span>
             {encrypted && <IconLock size={12} className="lock" aria-label="encrypted" />}
           </span>
           <span className="leg-item-sub mono">{spec ? formatLeg(spec, { maskKey: true }) : draft.text || '—'}</span>

@@ -88,7 +88,7 @@ export function LegsTable(): ReactElement {
                           <KindIcon kind={l.kind} />
                           <div className="leg-cell-text">
                             <div className="leg-cell-title">
-                              {parsed.ok ? legTitle(parsed.spec, nics) : l.leg}
+                              <span className="ellipsis">{parsed.ok ? legTitle(parsed.spec, nics) : l.leg}</span>
                               {l.encrypted && <IconLock size={12} className="lock" aria-label="encrypted" />}
                               {l.warnings.length > 0 && (
                                 <span className="warn-text" title={l.warnings.join('\n')}>

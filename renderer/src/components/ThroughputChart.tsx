@@ -85,7 +85,10 @@ export function ThroughputChart({ height = 212 }: { height?: number }): ReactEle
       <header className="card-head">
         <div className="card-title">
           <h2>Throughput</h2>
-          <span className="card-subtitle">{one === 'all' ? 'in + out, per leg' : `leg ${one + 1}`}</span>
+          <span className="card-subtitle" title={one === 'all' ? 'Each line is one leg: received + sent' : undefined}>
+            {one === 'all' ? '' : `leg ${one + 1} · `}
+            {peak > 0 ? `peak ${formatBitRate(peak)}` : ''}
+          </span>
         </div>
         <div className="card-actions">
           <select className="input select-sm" aria-label="Chart series" value={String(one)} onChange={(e) => setChoice(e.target.value === 'all' ? 'all' : Number(e.target.value))}>
@@ -126,7 +129,7 @@ export function ThroughputChart({ height = 212 }: { height?: number }): ReactEle
             All legs
           </button>
         )}
-        <span className="legend-peak num">{hoverAt !== null ? `${Math.round((end - hoverAt) / 1000)} s ago` : `peak ${formatBitRate(peak)}`}</span>
+        {hoverAt !== null && <span className="legend-peak num">{Math.round((end - hoverAt) / 1000)} s ago</span>}
       </div>
       <div className="chart" ref={ref} style={{ height }}>
         <svg
