@@ -161,7 +161,7 @@ export const useBridge = create<BridgeStore>()((set, get) => ({
     set({ phase: 'starting', error: null, history: [], legHistory: {}, ghosts: [], snapshot: null, rates: null });
     const r = await api().startBridge(legs);
     if (!r.ok) {
-      set({ phase: 'idle', error: r.error });
+      set({ phase: 'idle', error: r.error, events: appendLog(get().events, { time: Date.now(), level: 'error', text: `Start failed: ${r.error}` }) });
       return false;
     }
     set({ phase: 'running', startedAt: Date.now() });
