@@ -44,7 +44,9 @@ if (scenario === 'disconnected') {
 }
 
 bindTheme();
-connectApp(host, { autoStart: scenario === 'running' || scenario === 'error' });
+connectApp(host);
+// What the real host does after the page loads: start the recent profile flagged auto-start.
+if (scenario === 'running') setTimeout(() => void api.startBridge(legs), 400);
 if (scenario === 'invalid') {
   setTimeout(() => {
     useDrafts.getState().replaceAll(legs.slice(0, 2));

@@ -30,13 +30,15 @@ afterEach(() => {
 });
 
 describe('App', () => {
-  it('loads the recent profile, auto-starts it, and shows live snapshots', async () => {
+  it('opens the recent profile, adopts the bridge the host auto-started, and shows live snapshots', async () => {
     fake = createFakeApi({ profiles: [{ version: 1, name: 'lab', legs: LEGS, autoStart: true }], recent: ['lab'] });
     disconnect = connectApp(staticHost(fake.api));
     render(<App />);
     await flush();
-    expect(fake.lastLegs).toEqual(LEGS);
-    expect(screen.getByTestId('bridge-status').textContent).toContain('Running');
+    // The renderer never starts an auto-start profile itself: the host does.
+    expect(fake.calls.some((c) => c.method === 'startBridge')).toBe(false);
+    expect(screen.getByText('VXLAN provider on 10.10.1.10')).toBeTruthy();
+    expect(screen.getByTestId('bridge-status').textContent).toContain('Stopped');
 
     const legs = legSnapshots(LEGS);
     const at = (time: number, k: number) => ({
@@ -51,6 +53,7 @@ describe('App', () => {
       fake.emitSnapshot(at(t0, 1));
       fake.emitSnapshot(at(t0 + 1000, 2));
     });
+    expect(screen.getByTestId('bridge-status').textContent).toContain('Running');
     expect(screen.getAllByText('100 kbit/s').length).toBeGreaterThan(0);
     expect(screen.getAllByText('198.51.100.7:40001').length).toBeGreaterThan(0);
     fireEvent.click(screen.getByRole('tab', { name: /MAC table/ }));

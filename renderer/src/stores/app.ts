@@ -4,12 +4,12 @@
 import type { ApiHost } from '../api/host.js';
 import { useBridge } from './bridge-store.js';
 import { useConnection } from './connection-store.js';
-import { startableLegs, useDrafts } from './draft-store.js';
+import { useDrafts } from './draft-store.js';
 import { useProfiles } from './profile-store.js';
 
 export interface ConnectOptions {
-  /** Load the most recent profile and start it if it has the auto-start flag (once per page). */
-  readonly autoStart?: boolean;
+  /** Open the most recent profile in the editor on first connect (default true). */
+  readonly restoreRecent?: boolean;
 }
 
 export function connectApp(host: ApiHost, options: ConnectOptions = {}): () => void {
@@ -23,7 +23,7 @@ export function connectApp(host: ApiHost, options: ConnectOptions = {}): () => v
     await Promise.all([conn.loadAppInfo(), conn.refreshNics(), useProfiles.getState().refresh(), useBridge.getState().sync()]);
     if (firstSync) {
       firstSync = false;
-      if (options.autoStart !== false) await restoreRecent();
+      if (options.restoreRecent !== false) await restoreRecent();
     }
   };
 
@@ -40,14 +40,11 @@ export function connectApp(host: ApiHost, options: ConnectOptions = {}): () => v
   };
 }
 
-/** Opens the most recent profile into an empty editor; starts it if it asks to be. */
+/** Opens the most recent profile into an empty editor. Starting a profile flagged
+ *  auto-start is the host's job (Electron main and `ubdg ui` do it after the page
+ *  loads); its snapshots then arrive as pushes. Starting here too would race it. */
 async function restoreRecent(): Promise<void> {
   const recent = useProfiles.getState().recent[0];
   if (!recent || useDrafts.getState().legs.length > 0) return;
-  if (!(await useProfiles.getState().load(recent))) return;
-  const bridge = useBridge.getState();
-  if (useProfiles.getState().autoStart && bridge.phase === 'idle') {
-    const legs = startableLegs(useDrafts.getState().legs);
-    if (legs.ok) await bridge.start(legs.legs);
-  }
+  await useProfiles.getState().load(recent);
 }

@@ -113,6 +113,18 @@ describe('bridge store', () => {
     expect(useBridge.getState().phase).toBe('idle');
   });
 
+  it('adopts a bridge started by the host; uptime only when it was seen idle first', async () => {
+    await useBridge.getState().sync();
+    expect(useBridge.getState().knownIdle).toBe(true);
+    useBridge.getState().ingest(snap(5000, 1));
+    expect(useBridge.getState().phase).toBe('running');
+    expect(useBridge.getState().startedAt).toBe(5000);
+    resetBridge();
+    useBridge.getState().ingest(snap(5000, 1));
+    expect(useBridge.getState().phase).toBe('running');
+    expect(useBridge.getState().startedAt).toBeNull();
+  });
+
   it('logs events', () => {
     useBridge.getState().onEvent({ type: 'peer-learned', leg: 1, address: '198.51.100.7:40001' }, 5);
     useBridge.getState().onEvent({ type: 'leg-state', leg: 0, state: 'error', error: 'adapter gone' }, 6);

@@ -50,6 +50,8 @@ export interface BridgeStore {
   legHistory: Readonly<Record<number, readonly HistoryPoint[]>>;
   ghosts: readonly ExpiredPeer[];
   events: readonly LogEntry[];
+  /** True once we know nothing was running (so a bridge seen running later has just started). */
+  knownIdle: boolean;
   ingest(s: BridgeSnapshot): void;
   onEvent(e: BridgeEvent, now?: number): void;
   start(legs: readonly string[]): Promise<boolean>;
@@ -69,6 +71,7 @@ const INITIAL = {
   legHistory: {} as Readonly<Record<number, readonly HistoryPoint[]>>,
   ghosts: [] as readonly ExpiredPeer[],
   events: [] as readonly LogEntry[],
+  knownIdle: false,
 };
 
 let eventSeq = 0;
@@ -131,6 +134,7 @@ export const useBridge = create<BridgeStore>()((set, get) => ({
         rates: computeRates(null, s),
         ghosts: [],
         phase: st.phase === 'starting' ? 'starting' : 'idle',
+        knownIdle: true,
       });
       return;
     }
@@ -146,7 +150,12 @@ export const useBridge = create<BridgeStore>()((set, get) => ({
       }
       next.legHistory = legHistory;
     }
-    if (st.phase === 'idle') next.phase = 'running';
+    if (st.phase === 'idle') {
+      // Started elsewhere (the host's auto-start, another window): adopt it.
+      next.phase = 'running';
+      next.startedAt = st.knownIdle ? s.time : null;
+      next.knownIdle = false;
+    }
     set(next);
   },
 
@@ -164,7 +173,7 @@ export const useBridge = create<BridgeStore>()((set, get) => ({
       set({ phase: 'idle', error: r.error, events: appendLog(get().events, { time: Date.now(), level: 'error', text: `Start failed: ${r.error}` }) });
       return false;
     }
-    set({ phase: 'running', startedAt: Date.now() });
+    set({ phase: 'running', startedAt: Date.now(), knownIdle: false });
     get().ingest(r.value);
     set({ events: appendLog(get().events, { time: r.value.time, level: 'info', text: `Bridge started with ${legs.length} leg${legs.length === 1 ? '' : 's'}` }) });
     return true;
@@ -184,6 +193,7 @@ export const useBridge = create<BridgeStore>()((set, get) => ({
       phase: 'idle',
       ghosts: [],
       startedAt: null,
+      knownIdle: true,
       snapshot: snap ? { ...snap, running: false, legs: snap.legs.map((l) => ({ ...l, state: 'stopped' as const })) } : null,
       events: appendLog(get().events, { time: Date.now(), level: 'info', text: 'Bridge stopped' }),
     });
@@ -199,8 +209,8 @@ export const useBridge = create<BridgeStore>()((set, get) => ({
         set({ phase: 'running' });
         get().ingest(r.value);
       }
-    } else if (phase === 'running') {
-      set({ phase: 'idle', snapshot: r.value, ghosts: [] });
+    } else {
+      set({ knownIdle: true, ...(phase === 'running' ? { phase: 'idle' as const, snapshot: r.value, ghosts: [] } : {}) });
     }
   },
 
