@@ -18,6 +18,8 @@ npm run typecheck
 echo "== build" >&2
 npm run build
 status=0
+echo "== packaging check (electron-builder --dir against a stand-in Electron)" >&2
+npm run check:package || status=1
 echo "== unit tests" >&2
 npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$OUT/unit.json" || status=1
 echo "== end-to-end tests (network namespaces, real ubdg processes, Chromium)" >&2
