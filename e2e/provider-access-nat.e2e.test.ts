@@ -2,21 +2,25 @@
 // PAT work. P has a public address; A and B sit behind their own NAT routers
 // (nftables masquerade with a port range, so source ports are translated).
 //
-//   s1 (P):  ubdg 5000#V:E@203.0.113.5:0:8000 5000#W:E@lan1        provider
-//   s2 (A):  ubdg 5000#V:E@*:203.0.113.5:8000 5000#W:E@lan2        access, behind r2 (203.0.113.11)
-//   s3 (B):  ubdg 5000#V:E@*:203.0.113.5:8000 5000#W:E@lan3        access, behind r3 (203.0.113.12)
+//   s1 (P):  ubdg 5000#V:E@203.0.113.5:0:8000 5000#W:E@lan1                       provider
+//   s2 (A):  ubdg --keepalive 3 5000#V:E@*:203.0.113.5:8000 5000#W:E@lan2         access, behind r2 (203.0.113.11)
+//   s3 (B):  ubdg --keepalive 3 5000#V:E@*:203.0.113.5:8000 5000#W:E@lan3         access, behind r3 (203.0.113.12)
 //
 // Checked: P learns A and B from their keepalives alone, at the routers'
 // public address and NAT port; every pair of hosts pings (A↔B through P's
-// relay); P's LAN host never receives a keepalive; a stranger's datagram on
-// the wrong VNI is dropped and counted; when A's NAT mapping changes (new
-// masquerade port range, mappings flushed), A's next keepalive makes P learn
-// the new IP:port, and once A sends a frame traffic flows both ways again.
-// A known limitation is pinned with `it.fails`: until A sends a frame, P
-// keeps A's MACs behind the dead mapping (unicast from P's side is lost).
+// relay); a stranger's datagram on the wrong VNI is dropped and counted; when
+// A's NAT mapping changes (new masquerade port range, mappings flushed), A's
+// next keepalive (same VTEP id, new IP:port) makes P *move* A's peer record
+// there: the old address is gone, counters and first-seen are kept, A's MACs
+// follow, P prints "remote VTEP moved", and unicast started on P's side
+// reaches A at once, before A sends any frame; nothing is sent to the dead
+// mapping. On the wire every keepalive is a VXLAN header + 12 bytes ('VXBK',
+// version 1, period 3 s, a per-VTEP id that survives the remap), P sends
+// none, and P's LAN host never receives one. Once A's ubdg stops, P forgets
+// A (peer and MACs) after 3 silent keepalive periods, not the 300 s ageing.
 //
-// Runs in about 30 s; most of it is waiting for A's next keepalive (20 s
-// period, not configurable in the CLI).
+// Runs in about 30 s: the access sites' keepalive period is 3 s (--keepalive),
+// so the remap is noticed within ~4 s and A expires ~9-10 s after its last one.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killTrackedChildren } from './lib/cleanup.js';
@@ -32,11 +36,12 @@ import {
   type NatTopology,
   type PortRange,
 } from './lib/nat-topology.js';
-import { ping, waitForPing } from './lib/ping.js';
+import { ping } from './lib/ping.js';
 import { describePings, pingAllPairs } from './lib/scenario.js';
 import { Capture } from './lib/tcpdump.js';
 import { broadcastFrame, sendUdp, vxlanPacket } from './lib/udp-send.js';
 import { findPeer, killAllUbdg, leg, peer, Ubdg, type BridgeSnapshot, type PeerSnapshot } from './lib/ubdg.js';
+import { delay, waitUntil } from './lib/wait.js';
 
 const VNI = 5000;
 const PORT = 8000;
@@ -44,8 +49,19 @@ const V = 0;
 const W = 1;
 const FIRST_RANGE: PortRange = [20000, 20999];
 const SECOND_RANGE: PortRange = [30000, 30999];
-/** The CLI's keepalive period (not configurable) plus margin for the 1 s sweep and a snapshot. */
-const KEEPALIVE_WAIT_MS = 20_000 + 5_000;
+/** Access sites' keepalive period (ubdg --keepalive; the default is 20 s). */
+const KEEPALIVE_S = 3;
+const KEEPALIVE_MS = KEEPALIVE_S * 1000;
+/** A learned VTEP that announced its period is forgotten after this many silent periods (engine). */
+const PERIODS_TO_EXPIRE = 3;
+/** A keepalive on the wire: VXLAN header (8) + 'VXBK' v1 flags period id (12) = UDP payload 20 (tcpdump: "UDP, length 20"). */
+const KEEPALIVE_UDP_LEN = 8 + 12;
+/**
+ * Time until an access site's next keepalive: the period, + 1 s because the
+ * 1 s sweep may send it one sweep late, + margin for the snapshot (1 s) and load.
+ */
+const KEEPALIVE_WAIT_MS = KEEPALIVE_MS + 1_000 + 3_000;
+const ACCESS_ARGS = ['--keepalive', String(KEEPALIVE_S), `${VNI}#V:E@*:${PROVIDER_PUBLIC_IP}:${PORT}`];
 
 describe('ubdg: provider and access VTEPs across real NAT (PAT)', () => {
   let topo: NatTopology | undefined;
@@ -66,6 +82,8 @@ describe('ubdg: provider and access VTEPs across real NAT (PAT)', () => {
   let a: Ubdg;
   let b: Ubdg;
   let lanCapture: Capture;
+  /** Every datagram to or from P's VXLAN port on the internet segment, hex included, from before A and B start. */
+  let portCapture: Capture;
   /** "IP:PORT" as P sees each access site, by site number. */
   const seenAs = new Map<number, string>();
   const A = (): AccessSite => t().access[0]!;
@@ -75,14 +93,15 @@ describe('ubdg: provider and access VTEPs across real NAT (PAT)', () => {
     const P = t().provider;
     // Everything P's LAN host receives, from before the bridge starts to the end.
     lanCapture = await Capture.start(P.host, P.hostIf, ['-e', '-Q', 'in']);
+    portCapture = await Capture.start(t().internetCapture.ns, t().internetCapture.ifname, ['-tt', '-x', 'udp', 'port', String(PORT)]);
 
     p = new Ubdg(P.bridge, [`${VNI}#V:E@${PROVIDER_PUBLIC_IP}:0:${PORT}`, `${VNI}#W:E@${P.lanIf}`]);
     const s0 = await p.waitRunning();
     expect(leg(s0, V).local).toBe(`${PROVIDER_PUBLIC_IP}:${PORT}`);
     expect(s0.peers, 'a provider starts with no peers').toEqual([]);
 
-    a = new Ubdg(A().bridge, [`${VNI}#V:E@*:${PROVIDER_PUBLIC_IP}:${PORT}`, `${VNI}#W:E@${A().lanIf}`]);
-    b = new Ubdg(B().bridge, [`${VNI}#V:E@*:${PROVIDER_PUBLIC_IP}:${PORT}`, `${VNI}#W:E@${B().lanIf}`]);
+    a = new Ubdg(A().bridge, [...ACCESS_ARGS, `${VNI}#W:E@${A().lanIf}`]);
+    b = new Ubdg(B().bridge, [...ACCESS_ARGS, `${VNI}#W:E@${B().lanIf}`]);
     const sa = await a.waitRunning();
     const sb = await b.waitRunning();
     for (const s of [sa, sb]) expect(peer(s, `${PROVIDER_PUBLIC_IP}:${PORT}`, V).origin).toBe('configured');
@@ -168,20 +187,38 @@ describe('ubdg: provider and access VTEPs across real NAT (PAT)', () => {
     expect(findPeer(after, STRANGER_IP), 'a stranger was learned as a peer').toBeUndefined();
     expect(after.peers.filter((x) => x.leg === V).map((x) => x.address).sort()).toEqual([...seenAs.values()].sort());
     // Had the frame been bridged, P's LAN host would have received it (ethertype
-    // 0x88b5): the LAN capture checked in the last test catches that.
+    // 0x88b5): the LAN capture checked later catches that.
     // Nothing broke.
     const r = await ping(A().host, t().provider.hostIp, { count: 3, intervalS: 0.1 });
-    expect(r.received, r.output).toBe(3);
+    expect(r.received, `${r.output}\n${await legCounters({ P: p, A: a })}`).toBe(3);
   });
 
   /** State of the NAT-remap tests. */
-  let remap: { oldAddr: string; newAddr: string; wan: Capture } | undefined;
+  let remap: { oldAddr: string; newAddr: string; wan: Capture; moved: PeerSnapshot } | undefined;
 
-  it('A’s NAT mapping changes: A’s next keepalive, with no LAN traffic, makes P learn the new IP:port', async () => {
+  it('A’s NAT mapping changes: A’s next keepalive, with no LAN traffic, moves A’s peer on P to the new IP:port (same record, MACs follow)', async () => {
     const router = A().router;
     const oldAddr = seenAs.get(A().n)!;
+    const addrB = seenAs.get(B().n)!;
+    const macA = await macOf(A().host, 'eth0');
+    const macB = await macOf(B().host, 'eth0');
     const flow = { privateSrc: A().wanIp, dst: PROVIDER_PUBLIC_IP, dport: PORT };
-    // What crosses the internet segment from now on (logged at the end).
+    // From here on the hosts send nothing by themselves: with static ARP
+    // entries no ARP probe (a host sends one ~5 s after reusing a stale entry)
+    // crosses the bridges, so A's only packets are keepalives and "A sent no
+    // frame" below is exact. It also makes P's host send unicast to A at once
+    // in the next test (no broadcast ARP, which would be flooded to every
+    // peer and hide a MAC left behind the dead mapping).
+    await pinArp(t().sites);
+    await delay(300);
+    const before = await p.fresh();
+    const old = peer(before, oldAddr, V);
+    // The pings above went through A's peer: its counters are not zero, so "kept" below means something.
+    expect(old.rxPackets).toBeGreaterThan(0);
+    expect(old.txPackets).toBeGreaterThan(0);
+    expect(before.macs.find((m) => m.mac === macA)?.peer).toBe(oldAddr);
+    const stderrFrom = p.stderr.length;
+    // What crosses the internet segment from now on.
     const wan = await Capture.start(t().internetCapture.ns, t().internetCapture.ifname, ['udp', 'port', String(PORT), 'or', 'icmp']);
     // New port range and flushed mappings: A's next packet leaves with a new port.
     await remapNat(router, SECOND_RANGE, flow);
@@ -189,86 +226,161 @@ describe('ubdg: provider and access VTEPs across real NAT (PAT)', () => {
 
     const s = await p
       .waitFor(
-        (x) => learnedFrom(x, router.publicIp).some((pe) => pe.address !== oldAddr),
+        (x) => findPeer(x, oldAddr, V) === undefined || learnedFrom(x, router.publicIp).some((pe) => pe.address !== oldAddr),
         KEEPALIVE_WAIT_MS,
-        `a new peer from ${router.publicIp} (A's next keepalive)`,
+        `A's peer to leave ${oldAddr} (A's next keepalive)`,
         p.snapshots.length,
       )
       .catch(async (e: unknown) => {
         const ct = (await conntrackUdp(router)).map((c) => c.line).join('\n    ');
-        throw new Error(`${e instanceof Error ? e.message : String(e)}\n  ${router.ns} conntrack (UDP):\n    ${ct || '(none)'}`);
+        throw new Error(`${e instanceof Error ? e.message : String(e)}\n  ${router.ns} conntrack (UDP):\n    ${ct || '(none)'}\n  P's stderr: ${p.stderr}`);
       });
-    const fresh = learnedFrom(s, router.publicIp).find((pe) => pe.address !== oldAddr)!;
-    const newPort = Number(fresh.address.split(':')[1]);
-    console.log(`provider-access-nat: A's mapping ${oldAddr} flushed; P learned ${fresh.address} ${Date.now() - tFlush} ms later`);
+    const fromA = learnedFrom(s, router.publicIp);
+    expect(fromA.map((x) => x.address), `exactly one peer at ${router.publicIp}, not at the old mapping ${oldAddr}`).toHaveLength(1);
+    const moved = fromA[0]!;
+    const newAddr = moved.address;
+    const newPort = Number(newAddr.split(':')[1]);
+    console.log(
+      `provider-access-nat: A's mapping ${oldAddr} flushed; ${s.time - tFlush} ms later P has A at ${newAddr} ` +
+        `(first seen ${moved.firstSeen} was ${old.firstSeen}; rx ${old.rxPackets}→${moved.rxPackets}, tx ${old.txPackets}→${moved.txPackets} packets)`,
+    );
+    expect(findPeer(s, oldAddr, V), 'the old mapping is no longer a peer').toBeUndefined();
+    expect(s.peers.filter((x) => x.leg === V).map((x) => x.address).sort()).toEqual([newAddr, addrB].sort());
+    expect(newAddr).not.toBe(oldAddr);
     expect(newPort).toBeGreaterThanOrEqual(SECOND_RANGE[0]);
     expect(newPort).toBeLessThanOrEqual(SECOND_RANGE[1]);
-    expect(newPort, 'P learned the new NAT port').toBe(await natMapping(router, flow.privateSrc, flow.dst, flow.dport));
-    expect(fresh.rxPackets, 'learned from a keepalive, not a frame').toBe(0);
-    remap = { oldAddr, newAddr: fresh.address, wan };
-    seenAs.set(A().n, fresh.address);
-  });
+    expect(newPort, 'P moved A to the new NAT port').toBe(await natMapping(router, flow.privateSrc, flow.dst, flow.dport));
+    // The same record moved: first seen and counters kept, not a new peer.
+    expect(moved.origin).toBe('learned');
+    expect(moved.firstSeen, 'first seen kept (same peer record)').toBe(old.firstSeen);
+    expect(moved.rxPackets, 'rx counters kept; and A sent no frame: the keepalive moved it').toBe(old.rxPackets);
+    expect(moved.rxBytes).toBe(old.rxBytes);
+    expect(moved.txPackets, 'tx counters kept').toBe(old.txPackets);
+    expect(moved.txBytes).toBe(old.txBytes);
+    expect(moved.lastSeen, 'refreshed by the keepalive from the new mapping').toBeGreaterThanOrEqual(tFlush);
+    // A's MAC followed the peer, although no frame came from A since.
+    expect(s.macs.find((m) => m.mac === macA)?.peer, 'A’s MAC moved with its peer').toBe(newAddr);
+    expect(s.macs.find((m) => m.mac === macB)?.peer).toBe(addrB);
+    expect(s.macs.filter((m) => m.peer === oldAddr), 'MACs left behind the dead mapping').toEqual([]);
 
-  // Known limitation of the engine: P learns A's new mapping from the
-  // keepalive, but its switch keeps A's MACs behind the old, dead mapping
-  // until a frame *from* A moves them (or they age out after 300 s; the old
-  // peer stays in the flood list as long). Unicast that P's side starts is
-  // sent to the dead mapping; the router answers ICMP port unreachable, which
-  // the provider never sees. Without the ARP entry forced below, P's host
-  // got through only once its ARP entry failed and it broadcast (measured
-  // 8 s, 21 s, > 30 s). When the engine handles this, this test fails: make
-  // it a plain `it`.
-  it.fails('known limitation: right after the remap, unicast started on P’s side reaches A (within 3 s)', async () => {
-    const P = t().provider;
-    const { oldAddr } = remap!;
-    const macA = await macOf(A().host, 'eth0');
-    // As right after any exchange with A's host: P's host has a fresh ARP
-    // entry for it, so it sends unicast (no broadcast ARP that would be
-    // flooded to the new mapping too). Deterministic, whatever the ARP timers did so far.
-    const neighBefore = (await ipIn(P.host, ['neigh', 'show', A().hostIp])).stdout.trim();
-    await ipIn(P.host, ['neigh', 'replace', A().hostIp, 'lladdr', macA, 'dev', P.hostIf, 'nud', 'reachable']);
-    const before = await p.fresh();
-    const r = await ping(P.host, A().hostIp, { count: 10, intervalS: 0.3, waitS: 1 });
-    const after = await p.fresh();
-    console.log(
-      `provider-access-nat: P→A right after the remap (P's ARP entry was: ${neighBefore || 'none'}): ${r.received}/${r.transmitted} replies; ` +
-        `P's MAC table has h${A().n} behind ${after.macs.find((m) => m.mac === macA)?.peer}; ` +
-        `P sent ${peer(after, oldAddr, V).txPackets - peer(before, oldAddr, V).txPackets} frames to the old mapping ${oldAddr}`,
+    // ubdg says so on stderr, once.
+    const movedLine = `remote VTEP moved from ${oldAddr} to ${newAddr} (its NAT mapping changed)`;
+    await waitUntil(() => p.stderr.slice(stderrFrom).includes(movedLine), { timeoutMs: 3_000, what: `"${movedLine}" on P's stderr` }).catch(
+      (e: unknown) => {
+        throw new Error(`${e instanceof Error ? e.message : String(e)}; P's stderr since the flush:\n${p.stderr.slice(stderrFrom)}`);
+      },
     );
-    expect(r.received).toBeGreaterThan(0);
+    const lines = p.stderr.slice(stderrFrom).split('\n').filter((l) => l.trim() !== '');
+    console.log(`provider-access-nat: P's stderr since the flush:\n  ${lines.join('\n  ')}`);
+    expect(lines.filter((l) => l.includes('moved from'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('expired')), 'nothing expired').toEqual([]);
+
+    remap = { oldAddr, newAddr, wan, moved };
+    seenAs.set(A().n, newAddr);
   });
 
-  it('once A sends a frame, traffic flows both ways again at the new mapping', async () => {
+  it('right after the move, unicast started on P’s side reaches A at once (A sent no frame first)', async () => {
+    const P = t().provider;
+    const { newAddr, moved } = remap!;
+    const macA = await macOf(A().host, 'eth0');
+    // P's host has a static ARP entry for A's host (previous test): its first
+    // ping is unicast to A's MAC, which P's switch sends wherever A's MAC sits.
+    const neighBefore = (await ipIn(P.host, ['neigh', 'show', A().hostIp])).stdout.trim();
+    const before = await p.fresh();
+    const pa = peer(before, newAddr, V);
+    expect(pa.rxPackets, 'A sent a frame since the move').toBe(moved.rxPackets);
+    expect(before.macs.find((m) => m.mac === macA)?.peer).toBe(newAddr);
+    const COUNT = 10;
+    const r = await ping(P.host, A().hostIp, { count: COUNT, intervalS: 0.2, waitS: 1 });
+    const after = await p.fresh();
+    const txA = peer(after, newAddr, V).txPackets - pa.txPackets;
+    const rxA = peer(after, newAddr, V).rxPackets - pa.rxPackets;
+    console.log(
+      `provider-access-nat: P→A right after the move (P's ARP entry was: ${neighBefore || 'none'}): ${r.received}/${r.transmitted} replies, ` +
+        `rtt ${r.rtt ? `${r.rtt.min}/${r.rtt.avg}/${r.rtt.max} ms` : '-'}; P sent ${txA} frames to ${newAddr}, received ${rxA}`,
+    );
+    expect(r.received, `${r.output}\n${await legCounters({ P: p, A: a })}`).toBe(COUNT);
+    expect(txA).toBeGreaterThanOrEqual(COUNT);
+    expect(rxA).toBeGreaterThanOrEqual(COUNT);
+    expect(after.macs.find((m) => m.mac === macA)?.peer).toBe(newAddr);
+  });
+
+  it('traffic flows every way at the new mapping; nothing goes to the dead one; keepalives on the wire are 20 bytes', async () => {
     const P = t().provider;
     const router = A().router;
     const { oldAddr, newAddr, wan } = remap!;
-    // A → P: the frame from A moves A's MAC to the new mapping at once.
-    const aToPMs = await waitForPing(A().host, P.hostIp, { timeoutMs: 5_000 });
     const r1 = await ping(A().host, P.hostIp, { count: 5, intervalS: 0.1 });
     const r2 = await ping(P.host, A().hostIp, { count: 5, intervalS: 0.1 });
     const r3 = await ping(A().host, B().hostIp, { count: 5, intervalS: 0.1 });
     const r4 = await ping(B().host, A().hostIp, { count: 5, intervalS: 0.1 });
-    for (const r of [r1, r2, r3, r4]) expect(r.received, r.output).toBe(5);
+    for (const r of [r1, r2, r3, r4]) expect(r.received, `${r.output}\n${await legCounters({ P: p, A: a, B: b })}`).toBe(5);
     const after = await p.fresh();
     const macA = await macOf(A().host, 'eth0');
-    expect(after.macs.find((m) => m.mac === macA)?.peer, 'A’s MAC moved to the new mapping').toBe(newAddr);
-    const np = peer(after, newAddr, V);
-    expect(np.rxPackets).toBeGreaterThan(0);
-    expect(np.txPackets).toBeGreaterThan(0);
+    expect(after.macs.find((m) => m.mac === macA)?.peer).toBe(newAddr);
+    expect(findPeer(after, oldAddr, V)).toBeUndefined();
 
-    const old = findPeer(after, oldAddr, V);
     const lines = withoutQuotedDatagrams((await wan.stop()).split('\n'));
     const [, oldPort] = oldAddr.split(':');
     const [, newPort] = newAddr.split(':');
     const count = (needle: string): number => lines.filter((l) => l.includes(needle)).length;
+    const toOld = `${PROVIDER_PUBLIC_IP}.${PORT} > ${router.publicIp}.${oldPort}:`;
+    const fromNew = `${router.publicIp}.${newPort} > ${PROVIDER_PUBLIC_IP}.${PORT}:`;
+    const keepalivesFromNew = count(`${fromNew} UDP, length ${KEEPALIVE_UDP_LEN}`);
     console.log(
-      `provider-access-nat: first A→P reply ${aToPMs} ms after the first try; since the flush on the internet segment: ` +
-        `P → old mapping ${oldAddr}: ${count(`${PROVIDER_PUBLIC_IP}.${PORT} > ${router.publicIp}.${oldPort}:`)} datagrams ` +
-        `(UDP lengths ${JSON.stringify(udpLengths(lines, `${PROVIDER_PUBLIC_IP}.${PORT} > ${router.publicIp}.${oldPort}:`))}), ` +
-        `ICMP port ${oldPort} unreachable from the router: ${count(`udp port ${oldPort} unreachable`)}, ` +
-        `keepalives from ${newAddr}: ${count(`${router.publicIp}.${newPort} > ${PROVIDER_PUBLIC_IP}.${PORT}: UDP, length 8`)}; ` +
-        `old peer ${old ? `still listed (last seen ${after.time - old.lastSeen} ms ago, ages out after 300 s)` : 'gone'}`,
+      `provider-access-nat: since the flush on the internet segment: P → old mapping ${oldAddr}: ${count(toOld)} datagrams, ` +
+        `ICMP port ${oldPort} unreachable: ${count(`udp port ${oldPort} unreachable`)}, ` +
+        `from the new mapping ${newAddr}: UDP lengths ${JSON.stringify(udpLengths(lines, fromNew))} (${keepalivesFromNew} keepalives)`,
     );
+    expect(count(toOld), 'P sent datagrams to the dead mapping').toBe(0);
+    expect(count(`udp port ${oldPort} unreachable`)).toBe(0);
+    expect(keepalivesFromNew, 'A’s keepalives from the new mapping').toBeGreaterThanOrEqual(1);
+    expect(lines.filter((l) => /UDP, length 8$/.test(l)), 'old-style keepalives (a bare 8-byte VXLAN header)').toEqual([]);
+  });
+
+  it('on the wire, keepalives are VXLAN + 12 bytes (VXBK v1, period, VTEP id kept across A’s remap); P sends none', async () => {
+    const router = A().router;
+    const { oldAddr, newAddr } = remap!;
+    const dgrams = parseHexCapture(await portCapture.stop());
+    const toP = dgrams.filter((d) => d.dst === `${PROVIDER_PUBLIC_IP}:${PORT}`);
+    const fromP = dgrams.filter((d) => d.src === `${PROVIDER_PUBLIC_IP}:${PORT}`);
+    const kas = toP.filter((d) => d.payload.length === KEEPALIVE_UDP_LEN);
+    const decoded = kas.map((d) => ({ ...d, k: decodeKeepalive(d.payload) }));
+    const by = (prefix: string) => decoded.filter((d) => d.src.startsWith(prefix));
+    const fromA = by(`${router.publicIp}:`);
+    const fromB = by(`${B().router.publicIp}:`);
+    const ids = (xs: typeof decoded) => [...new Set(xs.map((d) => d.k.vtepId))];
+    const fmt = (xs: typeof decoded) => [...new Set(xs.map((d) => `${d.src}×${xs.filter((y) => y.src === d.src).length}`))].join(', ');
+    const gapsA = gaps(fromA.filter((d) => d.src === newAddr).map((d) => d.time));
+    const gapsB = gaps(fromB.map((d) => d.time));
+    console.log(
+      `provider-access-nat: ${dgrams.length} datagrams on port ${PORT}; keepalives to P: A ${fmt(fromA)} id ${ids(fromA).map(hex32).join(',')}, ` +
+        `B ${fmt(fromB)} id ${ids(fromB).map(hex32).join(',')}; intervals (s) A ${gapsA.map((g) => (g / 1000).toFixed(2)).join(' ')}, ` +
+        `B ${gapsB.map((g) => (g / 1000).toFixed(2)).join(' ')}; first: ${kas[0]?.payload.toString('hex')}`,
+    );
+    expect(toP.filter((d) => d.payload.length < KEEPALIVE_UDP_LEN).map((d) => `${d.src} ${d.payload.toString('hex')}`), 'short datagrams to P (old 8-byte keepalive?)').toEqual(
+      // The stranger's two datagrams are frames; nothing shorter than a keepalive.
+      [],
+    );
+    for (const d of decoded) {
+      expect(d.k.vxlanFlags, `${d.src}: VXLAN flags`).toBe(0x08);
+      expect(d.k.vni, `${d.src}: VNI`).toBe(VNI);
+      expect(d.k.magic, `${d.src}: magic`).toBe('VXBK');
+      expect(d.k.version).toBe(1);
+      expect(d.k.flags).toBe(0);
+      expect(d.k.periodS, `${d.src}: announced period`).toBe(KEEPALIVE_S);
+    }
+    expect(fromA.some((d) => d.src === oldAddr) && fromA.some((d) => d.src === newAddr), 'A’s keepalives from both mappings').toBe(true);
+    expect(fromA.every((d) => d.src === oldAddr || d.src === newAddr)).toBe(true);
+    expect(ids(fromA), 'one VTEP id for A, before and after the remap').toHaveLength(1);
+    expect(ids(fromB)).toHaveLength(1);
+    expect(ids(fromB)[0], 'A and B have different VTEP ids').not.toBe(ids(fromA)[0]);
+    expect(new Set(fromB.map((d) => d.src)).size, 'B’s mapping never changed').toBe(1);
+    expect(decoded.length, 'every 20-byte datagram to P is from A or B').toBe(fromA.length + fromB.length);
+    // The period is honoured (the 1 s sweep may send one a sweep late).
+    expect(gapsB.length).toBeGreaterThanOrEqual(4);
+    expect(median(gapsB)).toBeGreaterThanOrEqual(KEEPALIVE_MS - 500);
+    expect(median(gapsB)).toBeLessThanOrEqual(KEEPALIVE_MS + 1_500);
+    expect(fromP.filter((d) => d.payload.length <= KEEPALIVE_UDP_LEN).map((d) => `${d.dst} ${d.payload.toString('hex')}`), 'P sent keepalives').toEqual([]);
   });
 
   it('P’s LAN host never received a keepalive (only ARP and the pings; W tx matches)', async () => {
@@ -281,12 +393,57 @@ describe('ubdg: provider and access VTEPs across real NAT (PAT)', () => {
     expect(other, 'frames other than ARP/ICMP reached P’s LAN host').toEqual([]);
     expect(frames.length).toBeGreaterThanOrEqual(leg(s1, W).txPackets);
     expect(frames.length).toBeLessThanOrEqual(leg(s2, W).txPackets);
-    // The capture spanned more than one keepalive period of both access sites.
-    expect(s2.time - Math.min(...s2.peers.map((x) => x.firstSeen))).toBeGreaterThan(20_000);
+    // The capture spanned several keepalive periods of both access sites.
+    expect(s2.time - Math.min(...s2.peers.map((x) => x.firstSeen))).toBeGreaterThan(3 * KEEPALIVE_MS);
+  });
+
+  it(`once A’s ubdg stops, P forgets A (peer and MACs) after ${PERIODS_TO_EXPIRE} silent keepalive periods; B stays`, async () => {
+    // A's and B's addresses as P has them now (whatever the tests before did).
+    const now = await p.fresh();
+    const [addrA, addrB] = [A(), B()].map((site) => {
+      const xs = learnedFrom(now, site.router.publicIp);
+      expect(xs, `P has one peer at ${site.router.publicIp}`).toHaveLength(1);
+      return xs[0]!.address;
+    }) as [string, string];
+    const macA = await macOf(A().host, 'eth0');
+    const macB = await macOf(B().host, 'eth0');
+    const stderrFrom = p.stderr.length;
+    const from = p.snapshots.length;
+    await a.stop();
+    const tStop = Date.now();
+    const gone = await p.waitFor((s) => findPeer(s, addrA, V) === undefined, 20_000, `P to forget ${addrA}`, from);
+    const during = p.snapshots.slice(from);
+    const lastWithA = [...during].reverse().find((s) => findPeer(s, addrA, V) !== undefined);
+    // A's last keepalive as P saw it (its last sign of life).
+    const lastSeen = lastWithA ? peer(lastWithA, addrA, V).lastSeen : NaN;
+    const silentMs = gone.time - lastSeen;
+    console.log(
+      `provider-access-nat: A stopped; P forgot ${addrA} ${gone.time - tStop} ms after the stop, ${silentMs} ms after its last keepalive ` +
+        `(${PERIODS_TO_EXPIRE} × ${KEEPALIVE_MS} ms; last snapshot with A ${lastWithA ? gone.time - lastWithA.time : '?'} ms before)`,
+    );
+    expect(lastWithA, 'A was still listed after the stop').toBeDefined();
+    expect(lastSeen).toBeLessThanOrEqual(tStop);
+    // Not before 3 periods of silence, and within the next sweep and snapshot (+ margin).
+    expect(silentMs).toBeGreaterThanOrEqual(PERIODS_TO_EXPIRE * KEEPALIVE_MS);
+    expect(silentMs).toBeLessThanOrEqual(PERIODS_TO_EXPIRE * KEEPALIVE_MS + 2_500);
+    expect(gone.time - tStop, 'forgotten within ~4 periods of the stop').toBeLessThanOrEqual((PERIODS_TO_EXPIRE + 1) * KEEPALIVE_MS);
+    expect(gone.macs.find((m) => m.mac === macA), 'A’s MAC forgotten with its peer').toBeUndefined();
+    expect(gone.macs.filter((m) => m.peer === addrA)).toEqual([]);
+    // B's keepalives keep it alive all along.
+    for (const s of during) expect(findPeer(s, addrB, V), `B missing at ${s.time}`).toBeDefined();
+    expect(gone.peers.filter((x) => x.leg === V).map((x) => x.address)).toEqual([addrB]);
+    expect(gone.macs.find((m) => m.mac === macB)?.peer).toBe(addrB);
+    await waitUntil(() => p.stderr.slice(stderrFrom).includes(`remote VTEP ${addrA} expired (silent too long)`), {
+      timeoutMs: 3_000,
+      what: `"remote VTEP ${addrA} expired" on P's stderr (got: ${p.stderr.slice(stderrFrom)})`,
+    });
+    // P and B still bridge.
+    const r = await ping(t().provider.host, B().hostIp, { count: 3, intervalS: 0.1 });
+    expect(r.received, r.output).toBe(3);
   });
 
   it('stops cleanly on SIGTERM (exit 0 within 5 s)', async () => {
-    const results = await Promise.allSettled([p, a, b].map((u) => u.stop()));
+    const results = await Promise.allSettled([p, b].map((u) => u.stop()));
     for (const r of results) if (r.status === 'rejected') throw r.reason;
   });
 });
@@ -320,6 +477,72 @@ function udpLengths(lines: readonly string[], needle: string): Record<string, nu
   return out;
 }
 
+interface Datagram {
+  /** ms since the epoch (tcpdump -tt). */
+  readonly time: number;
+  /** "IP:PORT" */
+  readonly src: string;
+  readonly dst: string;
+  /** The UDP payload. */
+  readonly payload: Buffer;
+}
+
+/** UDP datagrams from `tcpdump -n -v -tt -x` output (IPv4; -x dumps from the IP header). */
+function parseHexCapture(text: string): Datagram[] {
+  const frames: string[] = [];
+  for (const line of text.split('\n')) {
+    if (/^\d+\.\d+ /.test(line)) frames.push(line);
+    else if (line.trim() !== '' && frames.length > 0) frames[frames.length - 1] += `\n${line}`;
+  }
+  const out: Datagram[] = [];
+  for (const f of frames) {
+    const ts = /^(\d+\.\d+) /.exec(f);
+    const hexText = f
+      .split('\n')
+      .map((l) => /^\s+0x[0-9a-f]{4}:\s+([0-9a-f ]+)$/.exec(l)?.[1] ?? '')
+      .join('')
+      .replace(/\s/g, '');
+    const pkt = Buffer.from(hexText, 'hex');
+    if (!ts || pkt.length < 28 || pkt[0]! >> 4 !== 4 || pkt[9] !== 17) continue;
+    const ihl = (pkt[0]! & 0x0f) * 4;
+    const ip = (o: number) => `${pkt[o]}.${pkt[o + 1]}.${pkt[o + 2]}.${pkt[o + 3]}`;
+    const udpLen = pkt.readUInt16BE(ihl + 4);
+    out.push({
+      time: Number(ts[1]) * 1000,
+      src: `${ip(12)}:${pkt.readUInt16BE(ihl)}`,
+      dst: `${ip(16)}:${pkt.readUInt16BE(ihl + 2)}`,
+      payload: pkt.subarray(ihl + 8, ihl + udpLen),
+    });
+  }
+  return out;
+}
+
+/** A keepalive datagram decoded by hand (the format of electron/engine/codec/keepalive.ts). */
+function decodeKeepalive(b: Buffer): { vxlanFlags: number; vni: number; magic: string; version: number; flags: number; periodS: number; vtepId: number } {
+  return {
+    vxlanFlags: b[0]!,
+    vni: b.readUIntBE(4, 3),
+    magic: b.subarray(8, 12).toString('latin1'),
+    version: b[12]!,
+    flags: b[13]!,
+    periodS: b.readUInt16BE(14),
+    vtepId: b.readUInt32BE(16),
+  };
+}
+
+function gaps(times: readonly number[]): number[] {
+  return times.slice(1).map((x, i) => x - times[i]!);
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  return s.length === 0 ? NaN : s[Math.floor(s.length / 2)]!;
+}
+
+function hex32(n: number): string {
+  return `0x${n.toString(16).padStart(8, '0')}`;
+}
+
 function learnedFrom(s: BridgeSnapshot, ip: string): PeerSnapshot[] {
   return s.peers.filter((x) => x.leg === V && x.origin === 'learned' && x.address.startsWith(`${ip}:`));
 }
@@ -332,6 +555,27 @@ function splitFrames(text: string): string[] {
     else if (line.trim() !== '' && out.length > 0) out[out.length - 1] += `\n${line}`;
   }
   return out;
+}
+
+/** Each bridge's leg counters and drops, for failure messages (a lost ping: where?). */
+async function legCounters(bridges: Record<string, Ubdg>): Promise<string> {
+  const out: string[] = [];
+  for (const [name, u] of Object.entries(bridges)) {
+    const s = u.running ? await u.fresh().catch(() => u.latest()) : u.latest();
+    const legs = (s?.legs ?? []).map((l) => `${l.leg}: rx ${l.rxPackets} tx ${l.txPackets} drops ${JSON.stringify(l.drops)}`);
+    out.push(`  ${name}: ${legs.join('; ') || '(no snapshot)'}`);
+  }
+  return `leg counters:\n${out.join('\n')}`;
+}
+
+/** Static (permanent) ARP entries between every pair of LAN hosts. */
+async function pinArp(sites: readonly { host: string; hostIf: string; hostIp: string }[]): Promise<void> {
+  const macs = await Promise.all(sites.map((x) => macOf(x.host, x.hostIf)));
+  for (const [i, x] of sites.entries()) {
+    for (const [j, y] of sites.entries()) {
+      if (i !== j) await ipIn(x.host, ['neigh', 'replace', y.hostIp, 'lladdr', macs[j]!, 'dev', x.hostIf, 'nud', 'permanent']);
+    }
+  }
 }
 
 async function macOf(ns: string, ifname: string): Promise<string> {
