@@ -86,9 +86,7 @@ export class VxlanPeers {
     if (this.learnedCount >= MAX_LEARNED_PEERS) return 'full';
     const p = new Peer(address, port, 'learned');
     p.seen(now);
-    const list = this.learned.get(address);
-    if (list === undefined) this.learned.set(address, [p]);
-    else list.push(p);
+    this.list(p);
     this.learnedCount++;
     if (this.mode === 'provider') this.floodList = [...this.floodList, p];
     onLearned(p);
