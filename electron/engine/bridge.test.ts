@@ -191,7 +191,11 @@ describe('bridge over the in-memory network', () => {
     const hub = await site(net, '203.0.113.5', ['5000#V:E@203.0.113.5:0:8000', '5000#W:E@lan']);
     const a = await site(net, '192.168.1.10', ['5000#V:E@*:203.0.113.5:8000', '5000#W:E@lan'], { nat: '198.51.100.1' });
     const moves: string[] = [];
-    hub.bridge.onEvent((e) => e.type === 'peer-moved' && moves.push(`${e.from} -> ${e.to}`));
+    const learnedEvents: string[] = [];
+    hub.bridge.onEvent((e) => {
+      if (e.type === 'peer-moved') moves.push(`${e.from} -> ${e.to}`);
+      if (e.type === 'peer-learned') learnedEvents.push(e.address);
+    });
     await settle();
     a.nic.receive(ethFrame(BROADCAST, MAC(1), 'hello'));
     await settle();
@@ -207,6 +211,8 @@ describe('bridge over the in-memory network', () => {
     const after = hub.bridge.snapshot();
     expect(after.peers.map((p) => p.address)).toEqual([before[0]!.replace(/:(\d+)$/, (_, p) => `:${Number(p) + 1000}`)]);
     expect(moves).toEqual([`${before[0]} -> ${after.peers[0]!.address}`]);
+    expect(learnedEvents).toEqual([before[0]]); // the move is no new VTEP
+    expect(after.peers[0]!.rxPackets).toBe(1); // same record: counters kept
     expect(after.macs.find((m) => m.mac === MAC(1))?.peer).toBe(after.peers[0]!.address);
     // Unicast started on the provider's side reaches A at once.
     hub.nic.receive(ethFrame(MAC(1), MAC(5), 'to-a'));

@@ -88,6 +88,12 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
       return;
     }
     const now = this.ctx.clock.now();
+    const frameLen = len - VXLAN_HEADER_LEN;
+    const keepalive = frameLen < ETH_HEADER_LEN ? readKeepalive(msg, VXLAN_HEADER_LEN, frameLen) : null;
+    if (keepalive !== null) {
+      const from = this.peers.roam(address, port, keepalive.vtepId);
+      if (from !== null) this.ctx.emit({ type: 'peer-moved', leg: this.id, from, to: `${address}:${port}` });
+    }
     const peer = this.peers.admit(address, port, now, (p) =>
       this.ctx.emit({ type: 'peer-learned', leg: this.id, address: p.label }),
     );
@@ -100,11 +106,9 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
       return;
     }
     peer.seen(now);
-    const frameLen = len - VXLAN_HEADER_LEN;
     if (frameLen < ETH_HEADER_LEN) {
       // Keepalives (and bare headers) refresh the peer and carry no frame.
-      const k = readKeepalive(msg, VXLAN_HEADER_LEN, frameLen);
-      if (k !== null) this.onKeepalive(peer, k.vtepId, k.periodS * 1000);
+      if (keepalive !== null) this.onKeepalive(peer, keepalive.vtepId, keepalive.periodS * 1000);
       else if (frameLen !== 0) this.drops.malformed++;
       return;
     }

@@ -94,6 +94,23 @@ export class VxlanPeers {
   }
 
   /**
+   * Before admitting a keepalive from (address, port): if no peer sits there yet
+   * but its VTEP id is known at another address, the VTEP roamed (its NAT mapping
+   * changed): move it, so it is not learned anew. Returns the old label, or null.
+   */
+  roam(address: string, port: number, vtepId: number): string | null {
+    if (this.mode !== 'provider') return null;
+    const here = this.learned.get(address)?.some((p) => p.port === port) ?? false;
+    const known = this.byVtepId.get(vtepId);
+    if (here || known === undefined) return null;
+    const from = known.label;
+    this.unlist(known);
+    known.moveTo(address, port);
+    this.list(known);
+    return from;
+  }
+
+  /**
    * A keepalive from `peer` (already admitted). In provider mode the VTEP id
    * recognises an access VTEP whose NAT mapping changed: the known peer moves to
    * the new address (its MACs follow it) and a duplicate learned meanwhile from
