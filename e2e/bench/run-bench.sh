@@ -21,7 +21,10 @@ for v in $VARIANTS; do
   case "$v" in
     vxlan) cmd="exec $UBDG 5000#V:E@\$LOCAL_IP:\$PEER_IP 5000#W:E@\$LAN_IF" ;;
     udp)   cmd="exec $UBDG 7#U:E@\$LOCAL_IP:40000:\$PEER_IP:40000 7#W:E@\$LAN_IF" ;;
-    *) echo "bench: unknown variant $v (vxlan, udp)" >&2; exit 2 ;;
+    # the buffer-size measurements behind the defaults (README "Performance")
+    vxlan-udpbuf256k) cmd="exec $UBDG --udp-buffer 256K 5000#V:E@\$LOCAL_IP:\$PEER_IP 5000#W:E@\$LAN_IF" ;;
+    vxlan-pcapbuf1m)  cmd="exec $UBDG --pcap-buffer 1M 5000#V:E@\$LOCAL_IP:\$PEER_IP 5000#W:E@\$LAN_IF" ;;
+    *) echo "bench: unknown variant $v (vxlan, udp, vxlan-udpbuf256k, vxlan-pcapbuf1m)" >&2; exit 2 ;;
   esac
   echo "bench: ubdg-$v, $RUNS clean runs" >&2
   RESULTS_FILE="$OUT/ubdg-$v.jsonl" "$BENCH/repeat.sh" "$RUNS" "ubdg-$v" "$cmd" | tee "$OUT/ubdg-$v.txt"
