@@ -1,7 +1,8 @@
 // The real UI in Debian's Chromium against the real `ubdg ui` host and engine:
 // paste legs, see a parse error block Start, start, watch a VTEP being learned
 // live from VXLAN packets the test sends, save a profile, stop, reload.
-// Needs `npm run build` (dist/electron for the host, dist/renderer for the page).
+// Needs `npm run build` (dist/electron for the host, dist/renderer for the page)
+// and Debian's Chromium; without them it fails (not skips) and says what to run.
 // Traffic stays on 127.0.0.1.
 
 import { createSocket, type Socket } from 'node:dgram';
@@ -12,11 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Background } from '../lib/background.js';
+import { assertUiPrerequisites, CHROMIUM, CHROMIUM_ARGS } from './ui-harness.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const built = existsSync(path.join(repo, 'dist/renderer/index.html')) && existsSync(path.join(repo, 'dist/electron/cli/main.js'));
-const runnable = built && existsSync(CHROMIUM);
 
 async function freeUdpPort(): Promise<number> {
   const s = createSocket('udp4');
@@ -37,7 +36,7 @@ function vxlanPacket(vni: number, srcMac: readonly number[]): Buffer {
   return b;
 }
 
-describe.skipIf(!runnable)('UI in a browser over `ubdg ui`', () => {
+describe('UI in a browser over `ubdg ui`', () => {
   let host: Background;
   let browser: Browser;
   let page: Page;
@@ -49,13 +48,14 @@ describe.skipIf(!runnable)('UI in a browser over `ubdg ui`', () => {
   let uRemote = 0;
 
   beforeAll(async () => {
+    assertUiPrerequisites();
     dataDir = mkdtempSync(path.join(tmpdir(), 'vxbridge-ui-e2e-'));
     [providerPort, uLocal, uRemote] = [await freeUdpPort(), await freeUdpPort(), await freeUdpPort()];
     host = new Background(null, process.execPath, [path.join(repo, 'bin/ubdg.js'), 'ui', '--no-open', '--port', '0', '--data-dir', dataDir]);
     url = (await host.waitForOutput(/http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/, 20_000, 'stdout'))[0];
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [...CHROMIUM_ARGS],
     });
     page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
     page.setDefaultTimeout(15_000);
