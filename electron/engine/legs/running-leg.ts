@@ -7,6 +7,8 @@ import type { SegmentSwitch } from '../switch/segment-switch.js';
 import type { PeerRef, SwitchPort } from '../switch/switch-port.js';
 import type { LegSpec } from './leg-spec.js';
 
+const MAX_WARNINGS = 16;
+
 export interface LegContext {
   readonly id: number;
   /** Leg string with any key masked, for snapshots and messages. */
@@ -72,7 +74,8 @@ export abstract class RunningLeg<S extends LegSpec = LegSpec> implements SwitchP
 
   /** Tells the user something once (e.g. an offload problem with its fix). */
   warnOnce(message: string): void {
-    if (this.warnings.includes(message)) return;
+    // Bounded: socket errors carry varying text, and a snapshot must stay small.
+    if (this.warnings.includes(message) || this.warnings.length >= MAX_WARNINGS) return;
     this.warnings.push(message);
     this.ctx.emit({ type: 'warning', leg: this.id, message });
   }
