@@ -276,6 +276,21 @@ describe('bridge over the in-memory network', () => {
     expect(net.sent.map((d) => d.to)).toEqual(['10.0.0.2:5000']);
   });
 
+  it('a multicast leg on an address this host does not have fails with the fix and frees its port', async () => {
+    const net = new MemoryNetwork();
+    const udp = net.host('10.0.0.1');
+    const capture = new MemoryCapturePort();
+    capture.add(new MemoryNic('lan'));
+    const b = createBridge(legs('5000#V:E@10.9.9.9:239.1.1.1', '5000#W:E@lan'), { capture, udp, clock });
+    bridges.push(b);
+    await b.start();
+    const l = b.snapshot().legs[0]!;
+    expect(l.state).toBe('error');
+    expect(l.error).toMatch(/cannot join multicast group 239\.1\.1\.1 on 10\.9\.9\.9.*Fix: use an IPv4 address of this machine/);
+    // The port is free again: a correct leg can bind it.
+    await expect(udp.bind({ address: '0.0.0.0', port: 4789 }, () => {}, () => {})).resolves.toBeDefined();
+  });
+
   it('drops over-MTU (offload) frames from a NIC and says how to fix it', async () => {
     const net = new MemoryNetwork();
     const s1 = await site(net, '10.0.0.1', ['5000#V:E@10.0.0.1:10.0.0.2', '5000#W:E@lan']);

@@ -43,8 +43,13 @@ export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
       this.warnOnce(`socket error: ${err.message}`);
     };
     this.socket = await this.udp.bind(this.bindOptions(), onMessage, onError);
-    this.checkBuffers(this.socket);
-    this.afterBind(this.socket);
+    try {
+      this.checkBuffers(this.socket);
+      this.afterBind(this.socket);
+    } catch (err) {
+      this.close(); // the leg goes to error: release its port
+      throw err;
+    }
   }
 
   /** A small receive buffer loses bursts; the OS caps requests silently, so say so. */

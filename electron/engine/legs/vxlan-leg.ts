@@ -42,7 +42,7 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
   }
 
   protected override async open(): Promise<void> {
-    if (this.spec.key !== undefined || (this.spec as { keyEnv?: string }).keyEnv !== undefined) {
+    if (this.spec.key !== undefined || this.spec.keyEnv !== undefined) {
       throw new Error(
         `${this.ctx.label}: encrypted VXLAN legs are not available in this version; remove "*KEY" from the leg to run it unencrypted`,
       );
@@ -68,8 +68,14 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
   protected override afterBind(socket: UdpSocketHandle): void {
     const r = this.spec.remote;
     if (r.mode === 'multicast') {
-      socket.setMulticastInterface(this.spec.local);
-      socket.joinMulticast(r.group, this.spec.local);
+      try {
+        socket.setMulticastInterface(this.spec.local);
+        socket.joinMulticast(r.group, this.spec.local);
+      } catch (err) {
+        throw new Error(
+          `cannot join multicast group ${r.group} on ${this.spec.local} (${err instanceof Error ? err.message : String(err)}). Fix: use an IPv4 address of this machine as local address (ubdg --list-nics shows them)`,
+        );
+      }
       socket.setMulticastTtl(MULTICAST_TTL);
       socket.setMulticastLoopback(false);
     }

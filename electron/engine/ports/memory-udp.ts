@@ -78,7 +78,10 @@ export class MemoryNetwork {
       },
       local: () => ({ address: s.address, port: s.port }),
       bufferSizes: () => ({ recv: s.recvBufferBytes, send: s.recvBufferBytes }),
-      joinMulticast: (group) => void s.groups.add(group),
+      joinMulticast: (group, iface) => {
+        if (!addresses.includes(iface)) throw new Error(`addMembership EADDRNOTAVAIL`);
+        s.groups.add(group);
+      },
       setMulticastInterface: (iface) => void (mcastIf = iface),
       setMulticastTtl: () => {},
       setMulticastLoopback: () => {},
