@@ -19,7 +19,7 @@ export class NicLeg extends RunningLeg<NicLegSpec> {
   readonly relays = false;
   private handle: CaptureHandle | null = null;
   private readonly echo = new EchoFilter();
-  private offloads: OffloadWatch | null = null;
+  private offloads: OffloadWatch;
 
   constructor(
     spec: NicLegSpec,
@@ -27,6 +27,11 @@ export class NicLeg extends RunningLeg<NicLegSpec> {
     private readonly capture: CapturePort,
   ) {
     super(spec, ctx);
+    this.offloads = this.watchOffloads(DEFAULT_MTU);
+  }
+
+  private watchOffloads(mtu: number): OffloadWatch {
+    return new OffloadWatch(this.spec.nic ?? '?', mtu, (m) => this.warnOnce(m));
   }
 
   protected async open(): Promise<void> {
@@ -34,7 +39,7 @@ export class NicLeg extends RunningLeg<NicLegSpec> {
     if (nic === undefined) throw new Error(`${this.ctx.label}: no adapter given; write it after '@', e.g. ${this.spec.segment}#W:E@eth0 (see ubdg --list-nics)`);
     // Frames longer than the MTU (+ Ethernet header and VLAN tag) are offload artefacts.
     const info = (await this.capture.listNics()).find((n) => n.name === nic);
-    this.offloads = new OffloadWatch(nic, info?.mtu ?? DEFAULT_MTU, (m) => this.warnOnce(m));
+    this.offloads = this.watchOffloads(info?.mtu ?? DEFAULT_MTU);
     this.handle = this.capture.open(nic, (frame, length) => this.onFrame(frame, length), {
       bufferBytes: this.ctx.pcapBufferBytes,
     });
@@ -52,7 +57,7 @@ export class NicLeg extends RunningLeg<NicLegSpec> {
       this.drops.echo++;
       return;
     }
-    if (!this.offloads!.admit(frame, length)) {
+    if (!this.offloads.admit(frame, length)) {
       this.drops.oversize++;
       return;
     }
