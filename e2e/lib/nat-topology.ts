@@ -16,9 +16,8 @@
 
 import { ipIn, nsExec } from './exec.js';
 import { NamespaceSet } from './netns.js';
-import { offloadsOff } from './offloads.js';
 import { waitForPing } from './ping.js';
-import { HOST_MTU, hostIp, type Site } from './topology.js';
+import { hostIp, setUpLan, type Site } from './topology.js';
 import { waitUntil } from './wait.js';
 
 export const INTERNET_PREFIX = 24;
@@ -140,14 +139,7 @@ async function createSite(nsSet: NamespaceSet, n: number, wanIf: string, wanIp: 
     wanIf,
     wanIp,
   };
-  await ipIn(s.host, ['link', 'add', s.hostIf, 'type', 'veth', 'peer', 'name', s.lanIf, 'netns', s.bridge]);
-  await ipIn(s.host, ['link', 'set', s.hostIf, 'mtu', String(HOST_MTU)]);
-  await ipIn(s.host, ['addr', 'add', `${s.hostIp}/24`, 'dev', s.hostIf]);
-  await offloadsOff(s.host, s.hostIf);
-  await ipIn(s.host, ['link', 'set', s.hostIf, 'up']);
-  await offloadsOff(s.bridge, s.lanIf);
-  await ipIn(s.bridge, ['link', 'set', s.lanIf, 'promisc', 'on']);
-  await ipIn(s.bridge, ['link', 'set', s.lanIf, 'up']);
+  await setUpLan(s);
   return s;
 }
 

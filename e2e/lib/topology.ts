@@ -116,6 +116,13 @@ export async function buildTopology(opts: TopologyOptions): Promise<Topology> {
 }
 
 async function setUpSite(s: Site): Promise<void> {
+  await setUpLan(s);
+  await ipIn(s.bridge, ['addr', 'add', `${s.wanIp}/24`, 'dev', s.wanIf]);
+  await ipIn(s.bridge, ['link', 'set', s.wanIf, 'up']);
+}
+
+/** The host ↔ bridge veth of a site: host address and MTU; the bridge's LAN port. */
+export async function setUpLan(s: Pick<Site, 'host' | 'bridge' | 'hostIf' | 'hostIp' | 'lanIf'>): Promise<void> {
   await ipIn(s.host, ['link', 'add', s.hostIf, 'type', 'veth', 'peer', 'name', s.lanIf, 'netns', s.bridge]);
   await ipIn(s.host, ['link', 'set', s.hostIf, 'mtu', String(HOST_MTU)]);
   await ipIn(s.host, ['addr', 'add', `${s.hostIp}/24`, 'dev', s.hostIf]);
@@ -125,8 +132,6 @@ async function setUpSite(s: Site): Promise<void> {
   await offloadsOff(s.bridge, s.lanIf);
   await ipIn(s.bridge, ['link', 'set', s.lanIf, 'promisc', 'on']);
   await ipIn(s.bridge, ['link', 'set', s.lanIf, 'up']);
-  await ipIn(s.bridge, ['addr', 'add', `${s.wanIp}/24`, 'dev', s.wanIf]);
-  await ipIn(s.bridge, ['link', 'set', s.wanIf, 'up']);
 }
 
 /** Every unordered pair of distinct items, in order. */
