@@ -266,6 +266,8 @@ describe('UI in Chromium drives `ubdg ui` in site 1 against a CLI bridge in site
     expect(await peer1.getAttribute('aria-invalid')).toBe('true');
     expect(await startButton().isDisabled()).toBe(true);
     expect(await text(blocker)).toBe("Leg 2: '300.1.1.1' is not an IPv4 address (300 is more than 255)");
+    // Too long for the header: cut with an ellipsis, the whole text in the tooltip.
+    expect(await blocker.getAttribute('title')).toBe("Leg 2: '300.1.1.1' is not an IPv4 address (300 is more than 255)");
     expect(await page.locator('.legs-panel .leg-item.invalid').count()).toBe(1);
     await shoot('03-bad-peer');
     // A click on the disabled button does nothing.
@@ -288,7 +290,7 @@ describe('UI in Chromium drives `ubdg ui` in site 1 against a CLI bridge in site
     await ed.getByRole('button', { name: 'Remove VTEP 2' }).click();
 
     // A multicast group alone in the unicast list (the form's mode says unicast):
-    // blocked, and the leg string's verdict says why. (Its field gets no error: see the known-bug test below.)
+    // blocked, and the leg string's verdict says why (its field's error: see the next test).
     await peer1.fill('239.1.1.1');
     const verdict = page.getByTestId('leg-error');
     await verdict.waitFor();
@@ -321,19 +323,22 @@ describe('UI in Chromium drives `ubdg ui` in site 1 against a CLI bridge in site
     await expectNothingStarted();
   });
 
-  // KNOWN PRODUCT BUG (renderer/src/lib/leg-form.ts checkFields): for a lone
-  // multicast group typed as the unicast peer, the mode-mismatch error carries
-  // field 'peers' but no index, so LegEditor's err('peers', 0) never matches and
-  // the Remote VTEP field shows no error (and the message is "unexpected mode
-  // multicast"). Expected to fail until fixed; then drop `.fails`.
-  it.fails('KNOWN BUG: a lone multicast group as the unicast peer gets its error on the Remote VTEP field', async () => {
+  // Was a known bug (the mode-mismatch error named the field but not the row, so
+  // the Remote VTEP field showed nothing and the verdict said "Unexpected mode multicast").
+  it('a lone multicast group as the unicast peer gets its error on the Remote VTEP field', async () => {
     const ed = editor();
     const peer1 = ed.getByLabel('Remote VTEP 1', { exact: true });
     try {
       await peer1.fill('239.1.1.1');
       await page.getByTestId('leg-error').waitFor();
       expect(await peer1.getAttribute('aria-invalid')).toBe('true');
-      await ed.locator('.peer-row').nth(0).getByRole('alert').waitFor({ timeout: 3_000 });
+      const rowErr = ed.locator('.peer-row').nth(0).getByRole('alert');
+      await rowErr.waitFor({ timeout: 3_000 });
+      expect(await text(rowErr)).toBe('239.1.1.1 is a multicast group: choose Multicast mode, or enter unicast VTEP addresses');
+      const verdict = await text(page.getByTestId('leg-error').locator('.leg-error-msg'));
+      expect(verdict).not.toMatch(/unexpected mode/i);
+      expect(verdict).toMatch(/— expected unicast VTEP addresses/);
+      expect(await text(legItems().nth(1).locator('.leg-item-title'))).toBe('Invalid leg');
     } finally {
       await peer1.fill(s2.wanIp);
       await page.getByTestId('leg-error').waitFor({ state: 'detached' });
@@ -464,6 +469,14 @@ describe('UI in Chromium drives `ubdg ui` in site 1 against a CLI bridge in site
     await expect.poll(() => udpSockets(s1.bridge), POLL).toEqual([]);
     const p = await ping(s1.host, s2.hostIp, { count: 2, intervalS: 0.2, waitS: 1 });
     expect(p.received, 'h1 must not reach h2 with site 1 stopped').toBe(0);
+    // Nothing stale on screen: no rate but 0 or —, nothing "new".
+    const legend = (await page.locator('.chart-card .legend-item b').allTextContents()).map((v) => v.trim());
+    expect(legend.every((v) => v === '—'), `chart legend after Stop: ${legend.join(', ')}`).toBe(true);
+    expect(await page.locator('.chart-card .legend-peak').count()).toBe(0);
+    expect(await text(page.locator('.kpi').filter({ hasText: 'Receive' }).locator('.kpi-value'))).toBe('0 bit/s');
+    expect(await text(page.locator('.kpi').filter({ hasText: 'Remote VTEPs' }))).not.toContain('new');
+    expect(await text(page.getByRole('tab', { name: /Remote VTEPs/ }))).not.toContain('new');
+    expect(await peersTable().locator('.peer-new').count()).toBe(0);
     await shoot('11-stopped');
   });
 

@@ -67,6 +67,62 @@ describe('App', () => {
     expect(screen.getByTestId('bridge-status').textContent).toContain('Stopped');
   });
 
+  it('counts only learned peers as new, and after Stop every rate reads 0 and nothing is new', async () => {
+    fake = createFakeApi({ profiles: [{ version: 1, name: 'lab', legs: LEGS }], recent: ['lab'] });
+    disconnect = connectApp(staticHost(fake.api));
+    render(<App />);
+    await flush();
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: /^start$/i }));
+    });
+    await flush();
+    const legs = legSnapshots(LEGS);
+    const at = (time: number, k: number) => ({
+      time,
+      running: true,
+      legs: legs.map((l) => ({ ...l, rxPackets: k * 10, rxBytes: k * 12_500, txPackets: k * 10, txBytes: k * 12_500 })),
+      peers: [
+        { leg: 1, address: '198.51.100.7:40001', origin: 'learned' as const, firstSeen: time, lastSeen: time, rxPackets: k, rxBytes: k * 100, txPackets: 0, txBytes: 0 },
+        { leg: 1, address: '192.0.2.20:4789', origin: 'configured' as const, firstSeen: time, lastSeen: time, rxPackets: k, rxBytes: k * 100, txPackets: 0, txBytes: 0 },
+      ],
+      macs: [],
+    });
+    await act(async () => {
+      const t0 = Date.now() + 1000;
+      fake.emitSnapshot(at(t0, 1));
+      fake.emitSnapshot(at(t0 + 1000, 2));
+    });
+    const kpi = (label: string) => screen.getByText(label, { selector: '.kpi-label' }).closest('.kpi') as HTMLElement;
+    expect(kpi('Remote VTEPs').textContent).toContain('1 learned · +1 new');
+    const legend = () => [...document.querySelectorAll('.legend-item b')].map((b) => b.textContent);
+    // Each line is one leg: received + sent.
+    expect(legend()).toEqual(['200 kbit/s', '200 kbit/s']);
+    expect(document.querySelector('.legend-peak')?.textContent).toBe('peak 200 kbit/s');
+    // Axis ticks: 1-2-5 steps with units.
+    const ticks = [...document.querySelectorAll('.chart .tick')].map((t) => t.textContent).filter((t) => t === '0' || /bit\/s$/.test(t ?? ''));
+    expect(ticks).toEqual(['0', '50 kbit/s', '100 kbit/s', '150 kbit/s', '200 kbit/s', '250 kbit/s']);
+
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: /stop/i }));
+    });
+    await flush();
+    expect(screen.getByTestId('bridge-status').textContent).toContain('Stopped');
+    expect(kpi('Receive').textContent).toContain('0 bit/s');
+    expect(kpi('Remote VTEPs').textContent).not.toContain('new');
+    expect(legend()).toEqual(['—', '—']);
+    expect(document.querySelector('.legend-peak')).toBeNull();
+    expect(screen.getByRole('tab', { name: /Remote VTEPs/ }).textContent).not.toContain('new');
+    const rows = [...screen.getByRole('table', { name: 'Remote VTEPs' }).querySelectorAll('.vtable-body [role="row"]')];
+    expect(rows).toHaveLength(2);
+    for (const r of rows) {
+      expect(r.classList.contains('peer-new')).toBe(false);
+      expect(r.textContent).toContain('stopped');
+      expect(r.textContent).not.toMatch(/[1-9][\d.]* k?bit\/s/);
+    }
+    const legRows = [...screen.getByRole('table', { name: 'Legs' }).querySelectorAll('tr.leg-row')];
+    for (const r of legRows) expect(r.textContent).not.toMatch(/[1-9][\d.]* k?bit\/s/);
+  });
+
   it('shows a start error and starts nothing else', async () => {
     fake = createFakeApi({ profiles: [{ version: 1, name: 'lab', legs: LEGS }], recent: ['lab'], startError: 'Npcap is not installed.' });
     disconnect = connectApp(staticHost(fake.api));

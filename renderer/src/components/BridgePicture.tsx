@@ -7,7 +7,9 @@ import type { LegSpec } from '../../../electron/engine/legs/leg-spec.js';
 import type { NicInfo } from '../../../electron/engine/ports/capture-port.js';
 import type { LegState, PeerSnapshot } from '../../../electron/engine/stats/snapshot.js';
 import { formatBitRate } from '../lib/format.js';
+import { legProblem } from '../lib/leg-form.js';
 import { findNic } from '../lib/nic.js';
+import { fitText, layoutColumns, textWidth } from '../lib/picture-layout.js';
 import { peerKey, ZERO_RATE, type Rate } from '../lib/rates.js';
 import { isNewPeer, useBridge } from '../stores/bridge-store.js';
 import { useConnection } from '../stores/connection-store.js';
@@ -22,6 +24,8 @@ interface PicLeg {
   readonly id: number;
   readonly segment: number;
   readonly spec: LegSpec | null;
+  /** Why there is no spec: a field still empty, or a wrong value. */
+  readonly problem: 'incomplete' | 'invalid' | null;
   readonly text: string;
   readonly state: LegState | 'ready';
   readonly rate: Rate;
@@ -35,12 +39,13 @@ interface PicSegment {
   readonly tunnelLegs: PicLeg[];
 }
 
-function trunc(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
-}
+/** Font sizes of the node texts (app.css .node-kind, .node-sub, .node-text). */
+const FONT = { kind: 11.5, sub: 10.5, name: 11.5, nicTag: 10, peer: 11, more: 11 } as const;
+/** Padding inside a box: text starts 10 px in, and keeps 10 px from the right edge. */
+const BOX_PAD = 20;
 
-function tunnelLabel(spec: LegSpec | null, text: string): [string, string] {
-  if (!spec) return ['incomplete', text];
+function tunnelLabel(spec: LegSpec | null, text: string, problem: PicLeg['problem']): [string, string] {
+  if (!spec) return [problem === 'invalid' ? 'invalid' : 'incomplete', text];
   switch (spec.kind) {
     case 'W':
       return ['Adapter', spec.nic ?? '?'];
@@ -51,6 +56,11 @@ function tunnelLabel(spec: LegSpec | null, text: string): [string, string] {
       return [`VXLAN ${mode}`, spec.local === '*' ? 'any address' : `${spec.local}:${spec.port ?? 4789}`];
     }
   }
+}
+
+/** What the peer column says for a leg without peers. */
+function emptyPeers(l: PicLeg): string {
+  return l.spec?.kind === 'V' && l.spec.remote.mode === 'provider' ? 'waiting for VTEPs…' : '—';
 }
 
 function configuredPeers(spec: LegSpec | null): string[] {
@@ -98,6 +108,7 @@ export function BridgePicture(): ReactElement {
       }
       for (const l of snapshot.legs) {
         const r = parseLeg(l.leg);
+        const live = snapshot.running;
         // New peers first (they glow), then the busiest.
         const busy = (p: PeerSnapshot) => {
           const r = rates?.peers.get(peerKey(p.leg, p.address));
@@ -105,10 +116,11 @@ export function BridgePicture(): ReactElement {
         };
         const ps = (byLeg.get(l.id) ?? [])
           .slice()
-          .sort((a, b) => Number(isNewPeer(b, snapshot.time)) - Number(isNewPeer(a, snapshot.time)) || busy(b) - busy(a));
+          .sort((a, b) => Number(isNewPeer(b, snapshot.time, live)) - Number(isNewPeer(a, snapshot.time, live)) || busy(b) - busy(a));
         legs.push({
           id: l.id,
           spec: r.ok ? r.spec : null,
+          problem: r.ok ? null : 'invalid',
           segment: l.segment,
           text: l.leg,
           state: l.state,
@@ -116,7 +128,7 @@ export function BridgePicture(): ReactElement {
           peers: ps.slice(0, MAX_PEERS).map((p) => ({
             address: p.address,
             origin: p.origin,
-            isNew: isNewPeer(p, snapshot.time),
+            isNew: isNewPeer(p, snapshot.time, live),
             rate: rates?.peers.get(peerKey(p.leg, p.address)) ?? ZERO_RATE,
           })),
           morePeers: Math.max(0, ps.length - MAX_PEERS),
@@ -131,6 +143,7 @@ export function BridgePicture(): ReactElement {
         legs.push({
           id: i,
           spec,
+          problem: legProblem(c),
           segment: spec ? spec.segment : Number.isInteger(seg) ? seg : -1,
           text: d.text,
           state: 'ready',
@@ -164,20 +177,31 @@ export function BridgePicture(): ReactElement {
     );
   }
 
-  // Layout in real pixels (text stays readable): four columns, the gaps take what is left.
+  // Layout in real pixels (text stays readable): four columns, each as wide as its
+  // text (or cut with "…" when the card is narrow); the drawing is centred.
   const W = Math.max(420, size.width);
   const hubR = 21;
-  const gaps = [34, 40, 34];
-  const colW = Math.min(230, Math.floor((W - gaps[0]! - 2 * hubR - gaps[1]! - gaps[2]! - 8) / 3));
-  const extra = Math.max(0, W - 8 - 3 * colW - 2 * hubR - gaps[0]! - gaps[1]! - gaps[2]!) / 3;
-  const xNic = 4;
-  const nicW = colW;
-  const xHub = xNic + nicW + gaps[0]! + extra + hubR;
-  const xLeg = xHub + hubR + gaps[1]! + extra;
-  const legW = colW;
-  const xPeer = xLeg + legW + gaps[2]! + extra;
-  const peerW = colW;
-  const chars = (w: number, px = 6.6) => Math.max(8, Math.floor((w - 22) / px));
+  const nicName = (l: PicLeg): string => {
+    const nic: NicInfo | undefined = l.spec?.kind === 'W' && l.spec.nic ? findNic(nics, l.spec.nic) : undefined;
+    return nic?.description ?? (l.spec?.kind === 'W' ? (l.spec.nic ?? 'adapter') : l.text);
+  };
+  const nicTag = textWidth('NIC ', FONT.nicTag, 'bold') + 2;
+  let needNic = 0;
+  let needLeg = 0;
+  let needPeer = 0;
+  for (const s of segments) {
+    for (const l of s.nicLegs) needNic = Math.max(needNic, BOX_PAD + nicTag + textWidth(nicName(l), FONT.name, 'bold'));
+    for (const l of s.tunnelLegs) {
+      const [kind, where] = tunnelLabel(l.spec, l.text, l.problem);
+      // A leg that does not parse shows its raw string: cut to the box, not the box widened to it.
+      const whereW = l.spec ? textWidth(where, FONT.sub, 'mono') : 0;
+      needLeg = Math.max(needLeg, BOX_PAD + textWidth(`L${l.id + 1} · ${kind}`, FONT.kind, 'bold'), BOX_PAD + whereW);
+      for (const p of l.peers) needPeer = Math.max(needPeer, 24 + textWidth(p.address, FONT.peer, 'mono'));
+      if (l.morePeers > 0) needPeer = Math.max(needPeer, 12 + textWidth(`+ ${l.morePeers} more`, FONT.more));
+      if (l.peers.length === 0) needPeer = Math.max(needPeer, textWidth(emptyPeers(l), FONT.more));
+    }
+  }
+  const { xNic, nicW, xHub, xLeg, legW, xPeer, peerW } = layoutColumns(W, { nic: needNic, leg: needLeg, peer: needPeer }, hubR);
   let y = 12;
   const bands = segments.map((s) => {
     const tunnelRows = s.tunnelLegs.map((l) => Math.max(1, l.peers.length + (l.morePeers > 0 ? 1 : 0)));
@@ -210,8 +234,7 @@ export function BridgePicture(): ReactElement {
               <g key={s.segment}>
                 {s.nicLegs.map((l, i) => {
                   const cy = nicTop + i * ROW + ROW / 2;
-                  const nic: NicInfo | undefined = l.spec?.kind === 'W' && l.spec.nic ? findNic(nics, l.spec.nic) : undefined;
-                  const name = nic?.description ?? (l.spec?.kind === 'W' ? (l.spec.nic ?? 'adapter') : l.text);
+                  const name = nicName(l);
                   return (
                     <g key={l.id}>
                       <path d={curve(xNic + nicW, cy, xHub - hubR, hubY)} className={`edge${active(l.rate) ? ' active' : ''} st-${l.state}`} strokeWidth={edgeWidth(l.rate)} />
@@ -219,7 +242,7 @@ export function BridgePicture(): ReactElement {
                         <rect x={xNic} y={cy - 13} width={nicW} height={26} rx={6} />
                         <text x={xNic + 10} y={cy + 4} className="node-text">
                           <tspan className="node-kind">NIC </tspan>
-                          {trunc(name, chars(nicW) - 4)}
+                          {fitText(name, nicW - BOX_PAD - nicTag, FONT.name, 'bold')}
                         </text>
                         <title>{`${name}\n${formatBitRate(l.rate.rxBps)} in, ${formatBitRate(l.rate.txBps)} out`}</title>
                       </g>
@@ -231,19 +254,19 @@ export function BridgePicture(): ReactElement {
                   const legTop = top + legRow * ROW;
                   legRow += rows;
                   const cy = legTop + (rows * ROW) / 2;
-                  const [kind, where] = tunnelLabel(l.spec, l.text);
+                  const [kind, where] = tunnelLabel(l.spec, l.text, l.problem);
                   return (
                     <g key={l.id}>
                       <path d={curve(xHub + hubR, hubY, xLeg, cy)} className={`edge${active(l.rate) ? ' active' : ''} st-${l.state}`} strokeWidth={edgeWidth(l.rate)} />
                       <g className={`node leg st-${l.state}`}>
                         <rect x={xLeg} y={cy - 15} width={legW} height={30} rx={6} />
                         <text x={xLeg + 10} y={cy - 2} className="node-kind">
-                          L{l.id + 1} · {kind}
+                          {fitText(`L${l.id + 1} · ${kind}`, legW - BOX_PAD, FONT.kind, 'bold')}
                         </text>
                         <text x={xLeg + 10} y={cy + 10} className="node-sub">
-                          {trunc(where, chars(legW, 6.4))}
+                          {fitText(where, legW - BOX_PAD, FONT.sub, 'mono')}
                         </text>
-                        <title>{l.text}</title>
+                        <title>{`L${l.id + 1} · ${kind}\n${l.text}`}</title>
                       </g>
                       {l.peers.map((p, j) => {
                         const py = legTop + j * ROW + ROW / 2;
@@ -253,7 +276,7 @@ export function BridgePicture(): ReactElement {
                             <g className={`node peer${p.isNew ? ' new' : ''}${p.origin === 'learned' ? ' learned' : ''}`}>
                               <rect x={xPeer} y={py - 11} width={peerW} height={22} rx={11} />
                               <text x={xPeer + 12} y={py + 4} className="node-text mono">
-                                {trunc(p.address, chars(peerW, 6.6))}
+                                {fitText(p.address, peerW - 24, FONT.peer, 'mono')}
                               </text>
                               <title>{`${p.address} (${p.origin})\n${formatBitRate(p.rate.rxBps)} in, ${formatBitRate(p.rate.txBps)} out`}</title>
                             </g>
@@ -267,7 +290,7 @@ export function BridgePicture(): ReactElement {
                       )}
                       {l.peers.length === 0 && l.morePeers === 0 && (
                         <text x={xPeer} y={cy + 4} className="node-more">
-                          {l.spec?.kind === 'V' && l.spec.remote.mode === 'provider' ? 'waiting for VTEPs…' : '—'}
+                          {emptyPeers(l)}
                         </text>
                       )}
                     </g>

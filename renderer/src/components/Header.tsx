@@ -89,7 +89,7 @@ export function StartStop(): ReactElement {
       {blocked && legs.length > 0 && (
         <span className="start-blocker" data-testid="start-blocker" title={blocked}>
           <IconAlert size={14} />
-          {blocked}
+          <span className="start-blocker-text">{blocked}</span>
         </span>
       )}
       <Button

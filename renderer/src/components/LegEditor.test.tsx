@@ -51,6 +51,25 @@ describe('leg editor', () => {
     expect(fake.calls.some((c) => c.method === 'startBridge')).toBe(false);
   });
 
+  it('a lone multicast group in unicast mode: error on the Remote VTEP row, plain words, "Invalid leg"', () => {
+    useDrafts.getState().add({ kind: 'W', nic: 'Microsoft KM-TEST Loopback Adapter' });
+    const id = useDrafts.getState().add({ kind: 'V', vLocal: '10.10.1.10', peers: ['10.10.2.10'] });
+    useDrafts.getState().select(id);
+    ui();
+    fireEvent.change(screen.getByLabelText('Remote VTEP 1'), { target: { value: '239.1.1.1' } });
+
+    const peer = screen.getByLabelText('Remote VTEP 1');
+    expect(peer.getAttribute('aria-invalid')).toBe('true');
+    const row = peer.closest('.peer-row') as HTMLElement;
+    expect(within(row).getByRole('alert').textContent).toBe('239.1.1.1 is a multicast group: choose Multicast mode, or enter unicast VTEP addresses');
+    const verdict = screen.getByTestId('leg-error').textContent ?? '';
+    expect(verdict).toContain('239.1.1.1 is a multicast group');
+    expect(verdict).toMatch(/expected unicast VTEP addresses/);
+    expect(verdict).not.toMatch(/unexpected mode/i);
+    expect(screen.getByText('Invalid leg')).toBeTruthy();
+    expect((screen.getByRole('button', { name: /start/i }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
   it('starts with the canonical legs once the input is fixed', async () => {
     useDrafts.getState().add({ kind: 'W', nic: 'Microsoft KM-TEST Loopback Adapter' });
     const id = useDrafts.getState().add({ kind: 'V', vLocal: '10.10.1.10', peers: ['10.10.2.x'] });

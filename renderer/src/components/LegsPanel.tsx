@@ -7,6 +7,7 @@ import { parseCommandLine } from '../../../electron/engine/legs/command-line.js'
 import { describeLeg } from '../../../electron/engine/legs/describe-leg.js';
 import type { LegKind, LegSpec } from '../../../electron/engine/legs/leg-spec.js';
 import type { NicInfo } from '../../../electron/engine/ports/capture-port.js';
+import { legProblem } from '../lib/leg-form.js';
 import { findNic } from '../lib/nic.js';
 import { useBridge } from '../stores/bridge-store.js';
 import { useConnection } from '../stores/connection-store.js';
@@ -64,7 +65,7 @@ function LegItem({ draft, index, selected, locked }: { draft: LegDraft; index: n
         <KindIcon kind={spec?.kind ?? draft.fields.kind} />
         <span className="leg-item-text">
           <span className="leg-item-title">
-            <span className="ellipsis">{spec ? legTitle(spec, nics) : 'Incomplete leg'}</span>
+            <span className="ellipsis">{spec ? legTitle(spec, nics) : legProblem(check) === 'incomplete' ? 'Incomplete leg' : 'Invalid leg'}</span>
             {encrypted && <IconLock size={12} className="lock" aria-label="encrypted" />}
           </span>
           <span className="leg-item-sub mono">{spec ? formatLeg(spec, { maskKey: true }) : draft.text || '—'}</span>

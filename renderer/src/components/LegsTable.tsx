@@ -5,7 +5,7 @@ import { parseLeg } from '../../../electron/engine/legs/leg-grammar.js';
 import { DROP_REASONS, type DropReason, type LegSnapshot, type LegState } from '../../../electron/engine/stats/snapshot.js';
 import { formatBitRate, formatBytes, formatCount, formatPps } from '../lib/format.js';
 import { ZERO_RATE } from '../lib/rates.js';
-import { useBridge } from '../stores/bridge-store.js';
+import { isLive, useBridge } from '../stores/bridge-store.js';
 import { useConnection } from '../stores/connection-store.js';
 import { IconAlert, IconLock } from './icons.js';
 import { KindIcon, legTitle } from './LegsPanel.js';
@@ -42,6 +42,7 @@ export function LegsTable(): ReactElement {
   const snapshot = useBridge((s) => s.snapshot);
   const rates = useBridge((s) => s.rates);
   const legHistory = useBridge((s) => s.legHistory);
+  const live = useBridge(isLive);
   const nics = useConnection((s) => s.nics);
   const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
 
@@ -74,7 +75,7 @@ export function LegsTable(): ReactElement {
             </thead>
             <tbody>
               {legs.map((l) => {
-                const r = rates?.legs.get(l.id) ?? ZERO_RATE;
+                const r = (live ? rates?.legs.get(l.id) : undefined) ?? ZERO_RATE;
                 const parsed = parseLeg(l.leg);
                 const drops = totalDrops(l);
                 const serious = DROP_REASONS.some((k) => !BENIGN.has(k) && l.drops[k] > 0);

@@ -1,11 +1,11 @@
 // Peers (learned live, highlighted when new, fading as they age, struck through
 // when expired), MAC table and event log, as tabs over windowed tables.
 
-import { useMemo, useState, type CSSProperties, type ReactElement } from 'react';
+import { useEffect, useMemo, useState, type CSSProperties, type ReactElement } from 'react';
 import type { LegSnapshot, MacSnapshot, PeerSnapshot } from '../../../electron/engine/stats/snapshot.js';
 import { formatAgo, formatBitRate, formatBytes, formatClock, formatCount, formatPps } from '../lib/format.js';
 import { peerKey, ZERO_RATE, type Rate } from '../lib/rates.js';
-import { isNewPeer, NEW_PEER_MS, peerAgeing, PEER_AGEING_MS, useBridge, type LogEntry } from '../stores/bridge-store.js';
+import { isLive, isNewPeer, NEW_PEER_MS, peerAgeing, PEER_AGEING_MS, useBridge, type LogEntry } from '../stores/bridge-store.js';
 import { IconAlert, IconX } from './icons.js';
 import { Badge, EmptyState } from './ui.js';
 import { VirtualTable, type Column } from './VirtualTable.js';
@@ -18,10 +18,12 @@ export interface PeerRow {
   readonly expiredAt?: number;
 }
 
-type PeerStatus = 'new' | 'active' | 'idle' | 'expiring' | 'expired';
+type PeerStatus = 'new' | 'active' | 'idle' | 'expiring' | 'expired' | 'stopped';
 
-export function peerStatus(r: PeerRow, now: number): PeerStatus {
+/** `live` false: the bridge is stopped, nothing is new, active or ageing any more. */
+export function peerStatus(r: PeerRow, now: number, live = true): PeerStatus {
   if (r.expiredAt !== undefined) return 'expired';
+  if (!live) return 'stopped';
   if (isNewPeer(r.peer, now)) return 'new';
   const ageing = peerAgeing(r.peer, now);
   if (ageing > 0.75) return 'expiring';
@@ -29,7 +31,7 @@ export function peerStatus(r: PeerRow, now: number): PeerStatus {
   return 'idle';
 }
 
-const STATUS_LABEL: Record<PeerStatus, string> = { new: 'new', active: 'active', idle: 'idle', expiring: 'expiring', expired: 'expired' };
+const STATUS_LABEL: Record<PeerStatus, string> = { new: 'new', active: 'active', idle: 'idle', expiring: 'expiring', expired: 'expired', stopped: 'stopped' };
 
 function legName(legs: readonly LegSnapshot[], id: number): string {
   const l = legs.find((x) => x.id === id);
@@ -53,7 +55,20 @@ function rateCell(bps: number, pps: number): ReactElement {
   );
 }
 
-export function PeersTable({ rows, legs, now, height }: { rows: readonly PeerRow[]; legs: readonly LegSnapshot[]; now: number; height: number }): ReactElement {
+export function PeersTable({
+  rows,
+  legs,
+  now,
+  height,
+  live = true,
+}: {
+  rows: readonly PeerRow[];
+  legs: readonly LegSnapshot[];
+  now: number;
+  height: number;
+  /** False once the bridge stopped: no "new" highlight, no ageing, rates 0. */
+  live?: boolean;
+}): ReactElement {
   const columns = useMemo<Column<PeerRow>[]>(
     () => [
       {
@@ -61,7 +76,7 @@ export function PeersTable({ rows, legs, now, height }: { rows: readonly PeerRow
         header: 'Status',
         width: '92px',
         cell: (r) => {
-          const s = peerStatus(r, now);
+          const s = peerStatus(r, now, live);
           return <span className={`status-dot s-${s}`}>{STATUS_LABEL[s]}</span>;
         },
         sort: (a, b) => a.peer.lastSeen - b.peer.lastSeen,
@@ -82,7 +97,7 @@ export function PeersTable({ rows, legs, now, height }: { rows: readonly PeerRow
       {
         id: 'first',
         header: 'First seen',
-        width: '96px',
+        width: '124px',
         cell: (r) => <span title={r.peer.firstSeen ? formatClock(r.peer.firstSeen) : undefined}>{formatAgo(r.peer.firstSeen, now)}</span>,
         sort: (a, b) => a.peer.firstSeen - b.peer.firstSeen,
       },
@@ -97,14 +112,28 @@ export function PeersTable({ rows, legs, now, height }: { rows: readonly PeerRow
           return (
             <span className="last-seen">
               <span>{formatAgo(r.peer.lastSeen, now)}</span>
-              {r.peer.origin === 'learned' && <AgeBar fraction={1 - f} tone={f > 0.75 ? 'err' : f > 0.4 ? 'warn' : undefined} />}
+              {live && r.peer.origin === 'learned' && <AgeBar fraction={1 - f} tone={f > 0.75 ? 'err' : f > 0.4 ? 'warn' : undefined} />}
             </span>
           );
         },
         sort: (a, b) => a.peer.lastSeen - b.peer.lastSeen,
       },
-      { id: 'rx', header: 'Receive', width: '1fr', align: 'right', cell: (r) => rateCell(r.rate.rxBps, r.rate.rxPps), sort: (a, b) => a.rate.rxBps - b.rate.rxBps },
-      { id: 'tx', header: 'Send', width: '1fr', align: 'right', cell: (r) => rateCell(r.rate.txBps, r.rate.txPps), sort: (a, b) => a.rate.txBps - b.rate.txBps },
+      {
+        id: 'rx',
+        header: 'Receive',
+        width: '1fr',
+        align: 'right',
+        cell: (r) => (live ? rateCell(r.rate.rxBps, r.rate.rxPps) : rateCell(0, 0)),
+        sort: (a, b) => a.rate.rxBps - b.rate.rxBps,
+      },
+      {
+        id: 'tx',
+        header: 'Send',
+        width: '1fr',
+        align: 'right',
+        cell: (r) => (live ? rateCell(r.rate.txBps, r.rate.txPps) : rateCell(0, 0)),
+        sort: (a, b) => a.rate.txBps - b.rate.txBps,
+      },
       {
         id: 'total',
         header: 'Traffic',
@@ -119,7 +148,7 @@ export function PeersTable({ rows, legs, now, height }: { rows: readonly PeerRow
         sort: (a, b) => a.peer.rxBytes + a.peer.txBytes - (b.peer.rxBytes + b.peer.txBytes),
       },
     ],
-    [legs, now],
+    [legs, now, live],
   );
   return (
     <VirtualTable
@@ -127,8 +156,8 @@ export function PeersTable({ rows, legs, now, height }: { rows: readonly PeerRow
       rows={rows}
       columns={columns}
       rowKey={(r) => (r.expiredAt !== undefined ? `x${r.key}` : r.key)}
-      rowClass={(r) => `peer-${peerStatus(r, now)}`}
-      rowStyle={(r) => (isNewPeer(r.peer, now) && r.expiredAt === undefined ? ({ '--fresh': (1 - (now - r.peer.firstSeen) / NEW_PEER_MS).toFixed(2) } as CSSProperties) : undefined)}
+      rowClass={(r) => `peer-${peerStatus(r, now, live)}`}
+      rowStyle={(r) => (isNewPeer(r.peer, now, live) && r.expiredAt === undefined ? ({ '--fresh': (1 - (now - r.peer.firstSeen) / NEW_PEER_MS).toFixed(2) } as CSSProperties) : undefined)}
       height={height}
       defaultSort={{ id: 'first', dir: 'desc' }}
       empty={<EmptyState title="No remote VTEPs yet">Peers appear here as they are configured or learned.</EmptyState>}
@@ -214,7 +243,10 @@ export function LiveTables({ height = 360 }: { height?: number }): ReactElement 
   const events = useBridge((s) => s.events);
   const [tab, setTab] = useState<Tab>('peers');
   const [filter, setFilter] = useState('');
-  const now = snapshot?.time ?? Date.now();
+  const live = useBridge(isLive);
+  // Live: the snapshot's own clock. Stopped: the wall clock moves on ("last seen 2 min ago").
+  const wall = useWallClock(!live);
+  const now = live ? (snapshot?.time ?? Date.now()) : Math.max(snapshot?.time ?? 0, wall);
   const legs = snapshot?.legs ?? [];
 
   const peerRows = useMemo<PeerRow[]>(() => {
@@ -231,7 +263,7 @@ export function LiveTables({ height = 360 }: { height?: number }): ReactElement 
   const shownPeers = q ? peerRows.filter((r) => r.peer.address.includes(q) || `l${r.peer.leg + 1}` === q) : peerRows;
   const macs = snapshot?.macs ?? [];
   const shownMacs = q ? macs.filter((m) => m.mac.includes(q) || (m.peer ?? '').includes(q)) : macs;
-  const learnedNew = snapshot ? snapshot.peers.filter((p) => isNewPeer(p, now)).length : 0;
+  const learnedNew = snapshot ? snapshot.peers.filter((p) => isNewPeer(p, now, live)).length : 0;
   const warnCount = events.filter((e) => e.level !== 'info').length;
 
   return (
@@ -262,12 +294,24 @@ export function LiveTables({ height = 360 }: { height?: number }): ReactElement 
         )}
       </header>
       <div className="tab-body" role="tabpanel">
-        {tab === 'peers' && <PeersTable rows={shownPeers} legs={legs} now={now} height={height} />}
+        {tab === 'peers' && <PeersTable rows={shownPeers} legs={legs} now={now} height={height} live={live} />}
         {tab === 'macs' && <MacTable macs={shownMacs} legs={legs} height={height} />}
         {tab === 'events' && <EventsList events={events} height={height} />}
       </div>
     </section>
   );
+}
+
+/** Date.now(), refreshed every few seconds while `active`. */
+function useWallClock(active: boolean, ms = 5000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    setNow(Date.now());
+    const t = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(t);
+  }, [active, ms]);
+  return now;
 }
 
 /** Numeric order for IPv4:port strings. */

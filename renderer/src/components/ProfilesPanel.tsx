@@ -69,23 +69,24 @@ export function ProfilesPanel(): ReactElement {
           <IconButton label="Import a profile" onClick={startImport} disabled={busy}>
             <IconUpload />
           </IconButton>
+          {/* Beside its button (not in the body, where it would take the body's top spacing). */}
+          <input
+            ref={fileRef}
+            type="file"
+            accept=".json,application/json"
+            hidden
+            onChange={async (e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) await doImport(await file.text());
+            }}
+          />
           <IconButton label="New setup" onClick={() => p.newSetup()} disabled={running}>
             <IconPlus />
           </IconButton>
         </>
       }
     >
-      <input
-        ref={fileRef}
-        type="file"
-        accept=".json,application/json"
-        hidden
-        onChange={async (e) => {
-          const file = e.target.files?.[0];
-          e.target.value = '';
-          if (file) await doImport(await file.text());
-        }}
-      />
       <div className="profile-current">
         <div className="profile-current-name">
           <IconFolder size={15} />

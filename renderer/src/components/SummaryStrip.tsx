@@ -3,7 +3,7 @@
 import type { ReactElement, ReactNode } from 'react';
 import { DROP_REASONS } from '../../../electron/engine/stats/snapshot.js';
 import { formatBitRate, formatCount, formatPps } from '../lib/format.js';
-import { isNewPeer, useBridge } from '../stores/bridge-store.js';
+import { isLive, isNewPeer, useBridge } from '../stores/bridge-store.js';
 
 function Kpi({ label, value, sub, tone }: { label: string; value: ReactNode; sub?: ReactNode; tone?: string }): ReactElement {
   return (
@@ -19,14 +19,16 @@ export function SummaryStrip(): ReactElement {
   const snapshot = useBridge((s) => s.snapshot);
   const rates = useBridge((s) => s.rates);
   const running = useBridge((s) => s.phase === 'running');
+  const live = useBridge(isLive);
   const legs = snapshot?.legs ?? [];
   const up = legs.filter((l) => l.state === 'running').length;
   const failed = legs.filter((l) => l.state === 'error').length;
   const peers = snapshot?.peers ?? [];
   const learned = peers.filter((p) => p.origin === 'learned').length;
-  const fresh = snapshot ? peers.filter((p) => isNewPeer(p, snapshot.time)).length : 0;
+  const fresh = snapshot ? peers.filter((p) => isNewPeer(p, snapshot.time, live)).length : 0;
   const drops = legs.reduce((n, l) => n + DROP_REASONS.reduce((m, r) => m + l.drops[r], 0), 0);
-  const t = rates?.total;
+  // Stopped: nothing flows, whatever the last rates were.
+  const t = live ? rates?.total : undefined;
   return (
     <div className="kpis">
       <Kpi label="Legs up" value={running ? `${up} / ${legs.length}` : '—'} sub={failed > 0 ? `${failed} failed` : running ? 'all healthy' : 'not running'} tone={failed > 0 ? 'err' : undefined} />

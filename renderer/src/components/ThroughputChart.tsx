@@ -1,21 +1,14 @@
 // Live throughput: every leg as its own line (in + out), or one leg's receive
-// and send. A hand-made SVG chart: nice ticks in bit/s, hover read-out.
+// and send. A hand-made SVG chart: 1-2-5 ticks in bit/s, hover read-out.
 
 import { useMemo, useState, type ReactElement } from 'react';
-import { formatBitRate, formatBitRateShort } from '../lib/format.js';
+import { formatBitRate } from '../lib/format.js';
 import type { HistoryPoint } from '../lib/ring.js';
+import { formatAxisBitRate, niceScale } from '../lib/scale.js';
 import { useElementSize } from '../lib/use-size.js';
-import { useBridge } from '../stores/bridge-store.js';
+import { isLive, useBridge } from '../stores/bridge-store.js';
 
-/** The smallest 1/2/2.5/5 × 10^n at or above `v`. */
-export function niceCeil(v: number): number {
-  if (!(v > 0)) return 1;
-  const exp = Math.pow(10, Math.floor(Math.log10(v)));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * exp >= v) return m * exp;
-  return 10 * exp;
-}
-
-const PAD = { left: 60, right: 14, top: 10, bottom: 22 };
+const PAD = { left: 74, right: 14, top: 10, bottom: 22 };
 const WINDOWS = [60, 120] as const;
 const PALETTE = 6;
 
@@ -31,6 +24,7 @@ export function ThroughputChart({ height = 212 }: { height?: number }): ReactEle
   const legHistory = useBridge((s) => s.legHistory);
   const history = useBridge((s) => s.history);
   const legs = useBridge((s) => s.snapshot?.legs);
+  const live = useBridge(isLive);
   const [choice, setChoice] = useState<'all' | number>('all');
   const [windowS, setWindowS] = useState<(typeof WINDOWS)[number]>(60);
   const [hoverX, setHoverX] = useState<number | null>(null);
@@ -66,11 +60,12 @@ export function ThroughputChart({ height = 212 }: { height?: number }): ReactEle
   const plotH = h - PAD.top - PAD.bottom;
   let peak = 0;
   for (const s of series) for (const p of s.points) peak = Math.max(peak, p.v);
-  const max = niceCeil(Math.max(1000, peak * 1.08));
+  const scale = niceScale(peak * 1.05);
+  const max = scale.max;
   const x = (t: number) => PAD.left + ((t - start) / (windowS * 1000)) * plotW;
   const y = (v: number) => PAD.top + plotH - (v / max) * plotH;
   const path = (ps: Series['points']) => ps.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join('');
-  const yTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
+  const yTicks = scale.ticks;
   const xStep = windowS <= 60 ? 15 : 30;
   const xTicks: number[] = [];
   for (let s = 0; s <= windowS; s += xStep) xTicks.push(s);
@@ -86,8 +81,7 @@ export function ThroughputChart({ height = 212 }: { height?: number }): ReactEle
         <div className="card-title">
           <h2>Throughput</h2>
           <span className="card-subtitle" title={one === 'all' ? 'Each line is one leg: received + sent' : undefined}>
-            {one === 'all' ? '' : `leg ${one + 1} · `}
-            {peak > 0 ? `peak ${formatBitRate(peak)}` : ''}
+            {one === 'all' ? 'per leg' : `leg ${one + 1}`}
           </span>
         </div>
         <div className="card-actions">
@@ -110,7 +104,8 @@ export function ThroughputChart({ height = 212 }: { height?: number }): ReactEle
       </header>
       <div className="legend">
         {series.map((s, i) => {
-          const v = hovered ? (hovered[i]?.v ?? 0) : (s.points[s.points.length - 1]?.v ?? 0);
+          // The hover read-out is history; without it the legend is the current rate (nothing once stopped).
+          const v = hovered ? (hovered[i]?.v ?? 0) : live ? (s.points[s.points.length - 1]?.v ?? 0) : null;
           return (
             <button
               key={s.id}
@@ -120,7 +115,7 @@ export function ThroughputChart({ height = 212 }: { height?: number }): ReactEle
               disabled={one !== 'all'}
               title={one === 'all' ? `Show receive and send of ${s.label.toLowerCase()}` : undefined}
             >
-              <i /> {s.label} <b className="num">{formatBitRate(v)}</b>
+              <i /> {s.label} <b className="num">{v === null ? '—' : formatBitRate(v)}</b>
             </button>
           );
         })}
@@ -129,7 +124,16 @@ export function ThroughputChart({ height = 212 }: { height?: number }): ReactEle
             All legs
           </button>
         )}
-        {hoverAt !== null && <span className="legend-peak num">{Math.round((end - hoverAt) / 1000)} s ago</span>}
+        {hoverAt !== null ? (
+          <span className="legend-peak num">{Math.round((end - hoverAt) / 1000)} s ago</span>
+        ) : (
+          live &&
+          peak > 0 && (
+            <span className="legend-peak num" title={`Highest rate in the last ${windowS} s`}>
+              peak {formatBitRate(peak)}
+            </span>
+          )
+        )}
       </div>
       <div className="chart" ref={ref} style={{ height }}>
         <svg
@@ -155,7 +159,7 @@ export function ThroughputChart({ height = 212 }: { height?: number }): ReactEle
             <g key={i}>
               <line x1={PAD.left} x2={w - PAD.right} y1={y(v)} y2={y(v)} className={i === 0 ? 'axis' : 'grid'} />
               <text x={PAD.left - 8} y={y(v) + 4} className="tick" textAnchor="end">
-                {i === yTicks.length - 1 ? formatBitRate(v) : formatBitRateShort(v)}
+                {formatAxisBitRate(v)}
               </text>
             </g>
           ))}

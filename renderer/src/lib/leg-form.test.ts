@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkFields, composeLeg, DEFAULT_FIELDS, fieldsFromSpec, type LegFields } from './leg-form.js';
+import { checkFields, composeLeg, DEFAULT_FIELDS, fieldsFromSpec, legProblem, type LegFields } from './leg-form.js';
 import { parseLeg } from '../../../electron/engine/legs/leg-grammar.js';
 
 const f = (patch: Partial<LegFields>): LegFields => ({ ...DEFAULT_FIELDS, ...patch });
@@ -51,6 +51,29 @@ describe('checkFields', () => {
     const r = checkFields(f({ mode: 'multicast', vLocal: '10.0.0.1', group: '10.0.0.9' }));
     expect(r.ok).toBe(false);
     expect(!r.ok && r.field).toBe('group');
+    expect(!r.ok && r.message).toBe('10.0.0.9 is not a multicast group (224.0.0.0 – 239.255.255.255)');
+    expect(!r.ok && r.expected).toMatch(/Unicast mode/);
+  });
+  it('puts a lone multicast group in unicast mode on its Remote VTEP row, in plain words', () => {
+    const r = checkFields(f({ vLocal: '10.0.0.1', peers: ['239.1.1.1', ''] }));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.field).toBe('peers');
+    expect(r.index).toBe(0);
+    expect(r.message).toBe('239.1.1.1 is a multicast group: choose Multicast mode, or enter unicast VTEP addresses');
+    expect(r.message).not.toMatch(/unexpected mode/i);
+    expect(r.expected).toMatch(/unicast VTEP addresses/);
+    expect(r.text.slice(r.offset, r.offset + r.length)).toBe('239.1.1.1');
+  });
+  it('says what 0 means when it is typed as the unicast peer', () => {
+    const r = checkFields(f({ vLocal: '10.0.0.1', peers: ['0'] }));
+    expect(!r.ok && [r.field, r.index]).toEqual(['peers', 0]);
+    expect(!r.ok && r.message).toMatch(/Provider mode/);
+  });
+  it('puts * as the local address of a unicast leg on the local address', () => {
+    const r = checkFields(f({ vLocal: '*', peers: ['10.0.0.2'] }));
+    expect(!r.ok && r.field).toBe('vLocal');
+    expect(!r.ok && r.message).toMatch(/Access mode/);
   });
   it('requires an adapter on a W leg', () => {
     const r = checkFields(f({ kind: 'W', nic: '' }));
@@ -59,6 +82,16 @@ describe('checkFields', () => {
   it('flags a key with whitespace', () => {
     const r = checkFields(f({ mode: 'provider', vLocal: '10.0.0.1', keySource: 'literal', key: 'two words' }));
     expect(!r.ok && r.field).toBe('key');
+  });
+});
+
+describe('legProblem', () => {
+  it('tells a leg still to fill in from one with a wrong value', () => {
+    expect(legProblem(checkFields(f({ vLocal: '10.0.0.1', peers: ['10.0.0.2'] })))).toBeNull();
+    expect(legProblem(checkFields(f({ vLocal: '10.0.0.1', peers: [''] })))).toBe('incomplete');
+    expect(legProblem(checkFields(f({ kind: 'W', nic: '' })))).toBe('incomplete');
+    expect(legProblem(checkFields(f({ vLocal: '10.0.0.1', peers: ['300.1.1.1'] })))).toBe('invalid');
+    expect(legProblem(checkFields(f({ vLocal: '10.0.0.1', peers: ['239.1.1.1'] })))).toBe('invalid');
   });
 });
 

@@ -185,14 +185,57 @@ export function checkFields(f: LegFields): LegCheck {
   const r = checkText(text);
   if (!r.ok) return withField(r, spans);
   if (r.spec.kind === 'V' && f.kind === 'V' && r.spec.remote.mode !== f.mode) {
-    const span = spans.find((s) => s.field === (f.mode === 'multicast' ? 'group' : 'peers'));
-    const message =
-      f.mode === 'multicast'
-        ? `'${f.group.trim()}' is not a multicast group (224.0.0.0 – 239.255.255.255)`
-        : `unexpected mode ${r.spec.remote.mode}`;
-    return { ok: false, text, message, offset: span?.start ?? 0, length: span ? span.end - span.start : text.length, field: span?.field ?? 'leg' };
+    // The string is valid but means another mode than the one picked: say so on the field that made it so.
+    const parsed = r.spec.remote.mode;
+    const field: FieldName = parsed === 'access' ? 'vLocal' : f.mode === 'multicast' ? 'group' : 'peers';
+    const span = spans.find((s) => s.field === field);
+    const { message, expected } = modeMismatch(f, parsed);
+    return {
+      ok: false,
+      text,
+      message,
+      expected,
+      offset: span?.start ?? 0,
+      length: span ? span.end - span.start : text.length,
+      field: span?.field ?? 'leg',
+      ...(span?.index === undefined ? {} : { index: span.index }),
+    };
   }
   return r;
+}
+
+/** Plain words for a valid leg string whose mode is not the one picked in the form. */
+function modeMismatch(f: LegFields, parsed: VxlanMode): { message: string; expected: string } {
+  if (parsed === 'access') {
+    return {
+      message: "* as the local address means Access mode: choose Access mode, or enter this host's IPv4 address",
+      expected: "this host's IPv4 address, such as 10.10.1.10",
+    };
+  }
+  if (f.mode === 'multicast') {
+    const g = f.group.trim();
+    return {
+      message: g === '0' ? '0 is not a multicast group (0 stands for Provider mode)' : `${g} is not a multicast group (224.0.0.0 – 239.255.255.255)`,
+      expected: 'a multicast group such as 239.1.1.1, or choose Unicast mode for VTEP addresses',
+    };
+  }
+  const peer = f.peers.map((p) => p.trim()).find((p) => p !== '') ?? '';
+  const expected = 'unicast VTEP addresses such as 10.10.2.10, joined by +';
+  switch (parsed) {
+    case 'multicast':
+      return { message: `${peer} is a multicast group: choose Multicast mode, or enter unicast VTEP addresses`, expected };
+    case 'provider':
+      return { message: '0 stands for Provider mode: choose Provider mode, or enter unicast VTEP addresses', expected };
+    default:
+      return { message: `${peer} does not make a ${f.mode} leg: choose ${parsed} mode, or change the address`, expected };
+  }
+}
+
+/** 'incomplete' when the error is at an empty spot (a field still to fill in), 'invalid' when
+ *  something typed is wrong, null for a valid leg. */
+export function legProblem(c: LegCheck): 'incomplete' | 'invalid' | null {
+  if (c.ok) return null;
+  return c.length === 0 ? 'incomplete' : 'invalid';
 }
 
 function withField(r: Extract<LegCheck, { ok: false }>, spans: readonly FieldSpan[]): LegCheck {

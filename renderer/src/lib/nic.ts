@@ -24,10 +24,30 @@ export function nicAdvice(n: NicInfo): NicAdvice {
   if (DEDICATED.test(n.description) || DEDICATED.test(n.name)) {
     return { fit: 'recommended', reason: 'A dedicated adapter that nothing else uses: the best choice for a bridge (connect VMs or a lab to it).' };
   }
+  const v4 = ipv4Addresses(n);
+  if (v4.length > 0) {
+    return {
+      fit: 'ok',
+      reason: `Carries an IP address (${v4.join(', ')}): bridging it puts this computer’s own traffic on the segment. Works: the adapter is opened in promiscuous mode.`,
+    };
+  }
+  if (isUnixName(n.name)) {
+    // Linux/macOS: an Ethernet-like adapter that is up, with no IPv4 address, is one this computer does not
+    // use itself (a veth, a spare NIC, a bridge port): as good as a dedicated adapter.
+    return {
+      fit: 'recommended',
+      reason: 'No IPv4 address: this computer does not use the adapter itself, so the bridge has it to itself (opened in promiscuous mode). A good choice.',
+    };
+  }
   return {
     fit: 'ok',
     reason: 'Works: the adapter is opened in promiscuous mode and shares the wire with this computer’s own traffic.',
   };
+}
+
+/** A Linux/macOS interface name (eth0, lan1, veth…), not a Windows pcap device path. */
+function isUnixName(name: string): boolean {
+  return !name.startsWith('\\') && !/^\\?Device\\/i.test(name) && !name.includes('{');
 }
 
 const FIT_ORDER: Record<NicFit, number> = { recommended: 0, ok: 1, poor: 2, unusable: 3 };

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { BridgeSnapshot, PeerSnapshot } from '../../../electron/engine/stats/snapshot.js';
 import { staticHost } from '../api/host.js';
 import { createFakeApi, legSnapshots, type FakeApi } from '../testing/fake-api.js';
-import { GHOST_MS, HISTORY_BOUNDS, isNewPeer, resetBridge, useBridge } from './bridge-store.js';
+import { GHOST_MS, HISTORY_BOUNDS, isLive, isNewPeer, resetBridge, useBridge } from './bridge-store.js';
 import { useConnection } from './connection-store.js';
 
 const LEGS = ['5000#W:E@eth0', '5000#V:E@10.0.0.1:0'];
@@ -82,6 +82,11 @@ describe('bridge store', () => {
     expect(isNewPeer(peer('a', 0, 10_000), 25_000)).toBe(false);
   });
 
+  it('only a learned peer is new (a configured one was always there), and only while running', () => {
+    expect(isNewPeer({ ...peer('a', 0, 10_000), origin: 'configured' }, 15_000)).toBe(false);
+    expect(isNewPeer(peer('a', 0, 10_000), 15_000, false)).toBe(false);
+  });
+
   it('start: starting → running, with the snapshot from the reply', async () => {
     const p = useBridge.getState().start(LEGS);
     expect(useBridge.getState().phase).toBe('starting');
@@ -104,6 +109,25 @@ describe('bridge store', () => {
     const s = useBridge.getState();
     expect(s.phase).toBe('idle');
     expect(s.snapshot?.legs.every((l) => l.state === 'stopped')).toBe(true);
+  });
+
+  it('stop: every rate reads 0 and nothing is live any more', async () => {
+    await useBridge.getState().start(LEGS);
+    const t0 = useBridge.getState().snapshot!.time;
+    useBridge.getState().ingest(snap(t0 + 1000, 10, [peer('198.51.100.7:40001', 100, t0 + 1000)]));
+    useBridge.getState().ingest(snap(t0 + 2000, 100, [peer('198.51.100.7:40001', 900, t0 + 1000)]));
+    expect(useBridge.getState().rates?.total.rxBps).toBeGreaterThan(0);
+    expect(isLive(useBridge.getState())).toBe(true);
+
+    expect(await useBridge.getState().stop()).toBe(true);
+    const s = useBridge.getState();
+    expect(isLive(s)).toBe(false);
+    expect(s.rates?.total).toEqual({ rxPps: 0, txPps: 0, rxBps: 0, txBps: 0 });
+    expect([...s.rates!.legs.values()].every((r) => r.rxBps === 0 && r.txBps === 0)).toBe(true);
+    expect([...s.rates!.peers.values()].every((r) => r.rxBps === 0 && r.txBps === 0)).toBe(true);
+    // The peer is still listed, but not new.
+    expect(s.snapshot?.peers).toHaveLength(1);
+    expect(isNewPeer(s.snapshot!.peers[0]!, s.snapshot!.time, isLive(s))).toBe(false);
   });
 
   it('a not-running snapshot moves to idle', () => {

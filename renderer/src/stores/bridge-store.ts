@@ -189,12 +189,15 @@ export const useBridge = create<BridgeStore>()((set, get) => ({
       return false;
     }
     const snap = get().snapshot;
+    const stopped = snap ? { ...snap, running: false, legs: snap.legs.map((l) => ({ ...l, state: 'stopped' as const })) } : null;
     set({
       phase: 'idle',
       ghosts: [],
       startedAt: null,
       knownIdle: true,
-      snapshot: snap ? { ...snap, running: false, legs: snap.legs.map((l) => ({ ...l, state: 'stopped' as const })) } : null,
+      snapshot: stopped,
+      // Nothing flows any more: every rate reads 0 (the chart keeps its history).
+      rates: stopped ? computeRates(null, stopped) : null,
       events: appendLog(get().events, { time: Date.now(), level: 'info', text: 'Bridge stopped' }),
     });
     return true;
@@ -210,7 +213,10 @@ export const useBridge = create<BridgeStore>()((set, get) => ({
         get().ingest(r.value);
       }
     } else {
-      set({ knownIdle: true, ...(phase === 'running' ? { phase: 'idle' as const, snapshot: r.value, ghosts: [] } : {}) });
+      set({
+        knownIdle: true,
+        ...(phase === 'running' ? { phase: 'idle' as const, snapshot: r.value, rates: r.value ? computeRates(null, r.value) : null, ghosts: [] } : {}),
+      });
     }
   },
 
@@ -221,9 +227,15 @@ export function resetBridge(): void {
   useBridge.setState({ ...INITIAL });
 }
 
-/** Whether a peer row is highlighted as new at snapshot time `now`. */
-export function isNewPeer(p: PeerSnapshot, now: number): boolean {
-  return p.firstSeen > 0 && now - p.firstSeen < NEW_PEER_MS;
+/** Whether a peer is highlighted as new at snapshot time `now`: only a peer the bridge
+ *  learned (configured ones were always there), and only while the bridge runs. */
+export function isNewPeer(p: PeerSnapshot, now: number, running = true): boolean {
+  return running && p.origin === 'learned' && p.firstSeen > 0 && now - p.firstSeen < NEW_PEER_MS;
+}
+
+/** Whether the numbers on screen are live: the bridge runs and the snapshot is a running one. */
+export function isLive(s: Pick<BridgeStore, 'phase' | 'snapshot'>): boolean {
+  return s.phase === 'running' && s.snapshot?.running === true;
 }
 
 /** 0 (fresh) .. 1 (about to age out) for learned peers; 0 for configured ones. */
