@@ -8,6 +8,16 @@ import type { NicLegSpec } from './leg-spec.js';
 import type { LegContext } from './running-leg.js';
 import { RunningLeg } from './running-leg.js';
 import { OffloadWatch } from './offload-watch.js';
+import { parseMac } from '../codec/mac.js';
+
+/** The adapter's MAC as a number, or undefined if the OS reported none we can read. */
+function macNumber(text: string): number | undefined {
+  try {
+    return parseMac(text);
+  } catch {
+    return undefined;
+  }
+}
 
 // Measured with native/bench (native/bench/README.md): 1 MiB lost up to 24 % of a
 // small-frame flood, 8 MiB nothing; libpcap's ring holds ~5 200 MTU-sized frames then.
@@ -30,8 +40,8 @@ export class NicLeg extends RunningLeg<NicLegSpec> {
     this.offloads = this.watchOffloads(DEFAULT_MTU);
   }
 
-  private watchOffloads(mtu: number): OffloadWatch {
-    return new OffloadWatch(this.spec.nic ?? '?', mtu, (m) => this.warnOnce(m));
+  private watchOffloads(mtu: number, mac?: string): OffloadWatch {
+    return new OffloadWatch(this.spec.nic ?? '?', mtu, (m) => this.warnOnce(m), mac !== undefined ? macNumber(mac) : undefined);
   }
 
   protected async open(): Promise<void> {
@@ -39,7 +49,7 @@ export class NicLeg extends RunningLeg<NicLegSpec> {
     if (nic === undefined) throw new Error(`${this.ctx.label}: no adapter given; write it after '@', e.g. ${this.spec.segment}#W:E@eth0 (see ubdg --list-nics)`);
     // Frames longer than the MTU (+ Ethernet header and VLAN tag) are offload artefacts.
     const info = (await this.capture.listNics()).find((n) => n.name === nic);
-    this.offloads = this.watchOffloads(info?.mtu ?? DEFAULT_MTU);
+    this.offloads = this.watchOffloads(info?.mtu ?? DEFAULT_MTU, info?.mac);
     this.handle = this.capture.open(nic, (frame, length) => this.onFrame(frame, length), {
       bufferBytes: this.ctx.pcapBufferBytes,
     });
