@@ -239,6 +239,19 @@ describe('bridge over the in-memory network', () => {
     expect(hub.snapshot().peers).toEqual([]);
   });
 
+  it('provider: one address cycling source ports cannot fill the peer table', async () => {
+    const net = new MemoryNetwork();
+    const hub = await site(net, '203.0.113.5', ['5000#V:E@203.0.113.5:0:8000', '5000#W:E@lan']);
+    const hello = Buffer.from('0800000000138800', 'hex');
+    for (let port = 10000; port < 10300; port++) net.inject(hello, '198.51.100.66', port, '203.0.113.5', 8000);
+    net.inject(hello, '198.51.100.7', 4000, '203.0.113.5', 8000); // a real VTEP elsewhere still gets in
+    await settle();
+    const s = hub.bridge.snapshot();
+    expect(s.peers.filter((p) => p.address.startsWith('198.51.100.66:'))).toHaveLength(256);
+    expect(s.peers.some((p) => p.address === '198.51.100.7:4000')).toBe(true);
+    expect(s.legs[0]!.drops['table-full']).toBe(44);
+  });
+
   it('never re-bridges frames the capture layer hands back after injection (Npcap echo)', async () => {
     const net = new MemoryNetwork();
     const s1 = await site(net, '10.0.0.1', ['5000#V:E@10.0.0.1:10.0.0.2', '5000#W:E@lan'], { echoes: true });

@@ -140,10 +140,9 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
   }
 
   override sweep(now: number): void {
-    for (const p of this.peers.expire(now)) {
-      this.ctx.switch.macs.forget(this, p);
-      this.ctx.emit({ type: 'peer-expired', leg: this.id, address: p.label });
-    }
+    const gone = this.peers.expire(now);
+    this.ctx.switch.macs.forgetPeers(this, new Set(gone));
+    for (const p of gone) this.ctx.emit({ type: 'peer-expired', leg: this.id, address: p.label });
     if (this.spec.remote.mode === 'access' && now - this.lastKeepalive >= this.keepaliveMs) this.keepalive(now);
   }
 

@@ -11,6 +11,12 @@ import { Peer } from './peer.js';
 
 export const DEFAULT_PEER_AGEING_MS = 300_000;
 export const MAX_LEARNED_PEERS = 4096;
+/** Behind one public address (PAT) sit many VTEPs, but not thousands: one host
+ *  cycling source ports must not fill the table. */
+export const MAX_PEERS_PER_ADDRESS = 256;
+/** An announced keepalive period below this is taken as this for expiry, so a
+ *  peer cannot make itself (and its MACs) churn every few seconds. */
+const MIN_EXPIRY_PERIOD_MS = 5_000;
 
 export type Admit = Peer | 'unknown' | 'full';
 
@@ -84,6 +90,7 @@ export class VxlanPeers {
 
   private learn(address: string, port: number, now: number, onLearned: (p: Peer) => void): Admit {
     if (this.learnedCount >= MAX_LEARNED_PEERS) return 'full';
+    if ((this.learned.get(address)?.length ?? 0) >= MAX_PEERS_PER_ADDRESS) return 'full';
     const p = new Peer(address, port, 'learned');
     p.seen(now);
     this.list(p);
@@ -162,8 +169,11 @@ export class VxlanPeers {
    *  its keepalive period is dead after a few silent periods, others after the ageing time. */
   expire(now: number): Peer[] {
     const gone: Peer[] = [];
-    const alive = (p: Peer) =>
-      now - p.lastSeen < (p.keepaliveMs !== undefined ? Math.min(this.ageingMs, KEEPALIVE_PERIODS_TO_EXPIRE * p.keepaliveMs) : this.ageingMs);
+    const limit = (p: Peer) =>
+      p.keepaliveMs === undefined
+        ? this.ageingMs
+        : Math.min(this.ageingMs, KEEPALIVE_PERIODS_TO_EXPIRE * Math.max(MIN_EXPIRY_PERIOD_MS, p.keepaliveMs));
+    const alive = (p: Peer) => now - p.lastSeen < limit(p);
     for (const [addr, list] of this.learned) {
       const keep = list.filter(alive);
       if (keep.length === list.length) continue;

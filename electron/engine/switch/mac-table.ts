@@ -56,6 +56,14 @@ export class MacTable {
     }
   }
 
+  /** Forgets the MACs behind several peers of a port in one pass over the table. */
+  forgetPeers(port: SwitchPort, peers: ReadonlySet<PeerRef>): void {
+    if (peers.size === 0) return;
+    for (const [mac, e] of this.entries) {
+      if (e.port === port && e.peer !== null && peers.has(e.peer)) this.entries.delete(mac);
+    }
+  }
+
   *list(): IterableIterator<[number, Readonly<MacEntry>]> {
     yield* this.entries;
   }

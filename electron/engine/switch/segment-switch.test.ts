@@ -131,6 +131,16 @@ describe('SegmentSwitch', () => {
     expect(log).toEqual([]);
   });
 
+  it('forgets the MACs behind a set of expired peers in one pass, and only those', () => {
+    send(hub, p1, BCAST, A);
+    send(hub, p2, BCAST, B);
+    send(mesh, p1, BCAST, C); // same peer object on another port: kept
+    sw.macs.forgetPeers(hub, new Set([p1]));
+    expect(sw.macs.lookup(0x020000000001)).toBeUndefined();
+    expect(sw.macs.lookup(0x020000000002)).toBeDefined();
+    expect(sw.macs.lookup(0x020000000003)).toBeDefined();
+  });
+
   it('forgets the MACs of a detached port', () => {
     send(mesh, p1, BCAST, A);
     sw.detach(mesh);
