@@ -166,6 +166,37 @@ describe('bridge', () => {
     expect(bridges).toHaveLength(1);
   });
 
+  it('a stop while adapters are still resolving cancels the start', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    await backend.dispose();
+    backend = make({
+      resolveNic: async (q) => {
+        await gate;
+        return { ok: true, name: q };
+      },
+    });
+    const start = backend.handlers['bridge:start'](LEGS);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await backend.handlers['bridge:stop']()).toEqual({ ok: true, value: null });
+    release();
+    expect(await start).toEqual({ ok: false, error: 'The bridge was stopped before it finished starting.' });
+    expect(bridges).toHaveLength(0);
+    expect(await backend.handlers['bridge:status']()).toEqual({ ok: true, value: null });
+    // and a later start works again
+    expect((await backend.handlers['bridge:start'](LEGS)).ok).toBe(true);
+  });
+
+  it('a stop while the bridge is starting leaves nothing running', async () => {
+    bridgeOpts = { startDelayMs: 50 };
+    const start = backend.handlers['bridge:start'](LEGS);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await backend.handlers['bridge:stop']()).toEqual({ ok: true, value: null });
+    expect(await start).toEqual({ ok: false, error: 'The bridge was stopped before it finished starting.' });
+    expect(bridges[0]?.calls).toEqual(['start', 'stop']);
+    expect(await backend.handlers['bridge:status']()).toEqual({ ok: true, value: null });
+  });
+
   it('reports a start failure and cleans up', async () => {
     bridgeOpts = { startError: new CaptureError('permission', 'No permission to capture on "eth0".', 'Run as root.') };
     expect(await backend.handlers['bridge:start'](LEGS)).toEqual({

@@ -138,6 +138,8 @@ export function createBackend(deps: BackendDeps): Backend {
   // start/stop run one at a time.
   let lock: Promise<unknown> = Promise.resolve();
   let starting = false;
+  /** Bumped by every stop/dispose: a start that began under an older value was cancelled. */
+  let stopGeneration = 0;
 
   function serial<T>(op: () => Promise<T>): Promise<T> {
     const run = lock.then(op, op);
@@ -231,11 +233,15 @@ export function createBackend(deps: BackendDeps): Backend {
     if (!parsed.ok) return parsed;
     if (running || starting) return fail('A bridge is already running: stop it first.');
     starting = true;
+    const generation = stopGeneration;
+    const cancelled = (): boolean => generation !== stopGeneration;
+    const STOPPED = 'The bridge was stopped before it finished starting.';
     try {
       const specs = await resolveNics(parsed.value);
       if (!specs.ok) return specs;
       return await serial(async () => {
         if (disposed) return fail('The app is shutting down.');
+        if (cancelled()) return fail(STOPPED);
         if (running) return fail('A bridge is already running: stop it first.');
         let handle: BridgeHandle;
         try {
@@ -252,6 +258,11 @@ export function createBackend(deps: BackendDeps): Backend {
         } catch (err) {
           await stopRunning();
           return fail(`Cannot start the bridge: ${messageOf(err)}`);
+        }
+        if (cancelled()) {
+          // A stop arrived while the bridge was starting: it waits for us, so stop here.
+          await stopRunning();
+          return fail(STOPPED);
         }
         const snap = handle.snapshot();
         if (snap.legs.length > 0 && snap.legs.every((l) => l.state === 'error')) {
@@ -314,12 +325,13 @@ export function createBackend(deps: BackendDeps): Backend {
 
     'bridge:start': handler('bridge:start', 1, (a) => startBridge(a[0])),
 
-    'bridge:stop': handler('bridge:stop', 0, () =>
-      serial(async () => {
+    'bridge:stop': handler('bridge:stop', 0, () => {
+      stopGeneration++; // cancels a start still resolving adapters or starting
+      return serial(async () => {
         await stopRunning();
         return ok(null);
-      }),
-    ),
+      });
+    }),
 
     'bridge:status': handler('bridge:status', 0, async () => ok(running ? running.handle.snapshot() : null)),
 
@@ -399,6 +411,7 @@ export function createBackend(deps: BackendDeps): Backend {
 
     async dispose() {
       disposed = true;
+      stopGeneration++;
       await serial(stopRunning);
     },
   };

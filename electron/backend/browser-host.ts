@@ -6,6 +6,10 @@
 //   2. The page (/ or /index.html) and the WebSocket need the one-time token of
 //      this run (?token=, compared in constant time).
 //   3. The WebSocket upgrade also needs an Origin equal to http://<Host>.
+//      With the right Host and Origin but a wrong token, the handshake completes
+//      and the socket is closed at once with 4401 "token refused" (so the page can
+//      say so), without ever reading a message from it.
+// Request targets must be origin-form ("/path?query"): anything else is a 400.
 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -21,6 +25,8 @@ import type { Backend } from './backend.js';
 
 export const DEFAULT_UI_HOST = '127.0.0.1';
 const MAX_WS_MESSAGE = 1024 * 1024;
+/** Close code for a WebSocket whose token is wrong (the client maps it to a token message). */
+export const WS_CLOSE_TOKEN_REFUSED = 4401;
 /** A client this far behind misses snapshots (they are states, the next one supersedes). */
 const MAX_BUFFERED = 4 * 1024 * 1024;
 
@@ -112,6 +118,17 @@ function rejectUpgrade(socket: Duplex, status: 400 | 403 | 404, text: string): v
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
 }
 
+/** The request target as a URL, or null: only origin-form ("/path?query") is
+ *  accepted; absolute-form, "*" and anything unparsable are refused (never thrown). */
+export function parseTarget(raw: string | undefined, host: string): URL | null {
+  if (raw === undefined || !raw.startsWith('/')) return null;
+  try {
+    return new URL(`http://${host}${raw}`);
+  } catch {
+    return null;
+  }
+}
+
 /** Resolves a URL path to a file inside `root`, or null (traversal, missing, not a file). */
 function fileInside(root: string, urlPath: string): string | null {
   let decoded: string;
@@ -140,18 +157,21 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const log = opts.log ?? (() => undefined);
   let hosts = new Set<string>();
   const clients = new Set<WebSocket>();
+  /** Sockets being closed for a wrong token: never answered, only terminated on close(). */
+  const refused = new Set<WebSocket>();
 
   const hostOk = (req: http.IncomingMessage): string | null => {
     const h = (req.headers.host ?? '').toLowerCase();
     return hosts.has(h) ? h : null;
   };
 
-  const server = http.createServer((req, res) => {
+  const serve = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const host = hostOk(req);
     if (host === null) return plain(res, 403, 'Forbidden: this server only answers to its own address (DNS rebinding protection).');
     const headers = securityHeaders(host);
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed', { ...headers, Allow: 'GET, HEAD' });
-    const url = new URL(req.url ?? '/', `http://${host}`);
+    const url = parseTarget(req.url, host);
+    if (url === null) return plain(res, 400, 'Bad request target', headers);
     const isPage = url.pathname === '/' || url.pathname === '/index.html';
     if (isPage && !tokenMatches(url.searchParams.get('token'), token)) {
       return plain(res, 403, 'Forbidden: open the URL that `ubdg ui` printed (it carries the access token).', headers);
@@ -168,18 +188,52 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': isPage ? 'no-store' : 'no-cache' });
       res.end(req.method === 'HEAD' ? undefined : body);
     });
+  };
+
+  const server = http.createServer((req, res) => {
+    // Nothing a client sends may throw out of here (an uncaught exception would end `ubdg ui`).
+    try {
+      serve(req, res);
+    } catch (err) {
+      log(`request failed: ${err instanceof Error ? err.message : String(err)}`);
+      if (!res.headersSent) plain(res, 400, 'Bad request');
+      else res.destroy();
+    }
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE, perMessageDeflate: false });
 
-  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+  const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
     const host = hostOk(req);
     if (host === null) return rejectUpgrade(socket, 403, 'Forbidden: foreign Host');
-    const url = new URL(req.url ?? '/', `http://${host}`);
+    const url = parseTarget(req.url, host);
+    if (url === null) return rejectUpgrade(socket, 400, 'Bad request target');
     if (url.pathname !== WS_PATH) return rejectUpgrade(socket, 404, 'Not found');
     if (req.headers.origin?.toLowerCase() !== `http://${host}`) return rejectUpgrade(socket, 403, 'Forbidden: foreign Origin');
-    if (!tokenMatches(url.searchParams.get('token'), token)) return rejectUpgrade(socket, 403, 'Forbidden: missing or wrong token');
+    if (!tokenMatches(url.searchParams.get('token'), token)) {
+      // Same Host and Origin (our own page) but a wrong or stale token: complete
+      // the handshake only to say why (a refused upgrade looks like "host down"
+      // in a browser), then close. No message handler: nothing is ever invoked.
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        refused.add(ws);
+        ws.on('close', () => refused.delete(ws));
+        ws.on('error', (err) => log(`websocket error: ${err.message}`));
+        ws.close(WS_CLOSE_TOKEN_REFUSED, 'token refused');
+      });
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', (err) => log(`upgrade socket error: ${err.message}`));
+    try {
+      upgrade(req, socket, head);
+    } catch (err) {
+      log(`upgrade failed: ${err instanceof Error ? err.message : String(err)}`);
+      if (socket.writable) rejectUpgrade(socket, 400, 'Bad request');
+      else socket.destroy();
+    }
   });
 
   wss.on('connection', (ws: WebSocket) => {
@@ -241,7 +295,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     close() {
       closed ??= new Promise<void>((resolve) => {
         unsubscribe();
-        for (const ws of clients) ws.terminate();
+        for (const ws of [...clients, ...refused]) ws.terminate();
         wss.close();
         server.close(() => resolve());
         server.closeAllConnections();

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -73,6 +74,34 @@ function connect(port: number, query: string, headers: Record<string, string>): 
       ws.terminate();
     });
     ws.once('error', reject);
+  });
+}
+
+/** Sends raw bytes over TCP; resolves with everything the server wrote before closing. */
+function rawRequest(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1', () => sock.write(text));
+    let got = '';
+    sock.setEncoding('utf8');
+    sock.on('data', (c: string) => {
+      got += c;
+      if (/\r\n\r\n/.test(got) && /Connection: close/i.test(got)) sock.end();
+    });
+    sock.on('close', () => resolve(got));
+    sock.on('error', reject);
+  });
+}
+
+/** Opens a WebSocket that the host accepts and then closes: its close code, reason and any messages. */
+function refusedClose(port: number, query: string, headers: Record<string, string>): Promise<{ code: number; reason: string; messages: string[] }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${WS_PATH}${query}`, { headers });
+    const messages: string[] = [];
+    ws.on('open', () => ws.send(JSON.stringify({ id: 1, channel: 'bridge:start', args: [['5000#W:E@eth0']] })));
+    ws.on('message', (d: Buffer) => messages.push(d.toString()));
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString(), messages }));
+    ws.on('unexpected-response', (_req, res) => reject(new Error(`upgrade refused with HTTP ${res.statusCode ?? 0}`)));
+    ws.on('error', reject);
   });
 }
 
@@ -159,12 +188,33 @@ describe('browser host', () => {
   });
 
   it('rejects upgrades without the token or with a foreign Origin', async () => {
-    expect(await connect(port, '', good)).toBe(403);
-    expect(await connect(port, '?token=wrong', good)).toBe(403);
+    // Right Host and Origin, wrong/missing token: handshake, then close 4401 (the page can say "token"), nothing invoked.
+    for (const q of ['', '?token=wrong', `?token=${'0'.repeat(64)}`]) {
+      const r = await refusedClose(port, q, good);
+      expect(r, q).toEqual({ code: 4401, reason: 'token refused', messages: [] });
+    }
+    expect(bridges).toHaveLength(0);
     expect(await connect(port, `?token=${host.token}`, { host: good.host ?? '' })).toBe(403); // no Origin
     expect(await connect(port, `?token=${host.token}`, { ...good, origin: 'http://evil.example' })).toBe(403);
     expect(await connect(port, `?token=${host.token}`, { ...good, origin: `https://127.0.0.1:${port}` })).toBe(403);
     expect(await connect(port, `?token=${host.token}`, { ...good, origin: 'null' })).toBe(403);
+  });
+
+  it('answers 400 to an absolute-form or odd request target, and keeps serving', async () => {
+    const hostHdr = `Host: 127.0.0.1:${port}\r\n`;
+    const upgradeHdrs = `Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: http://127.0.0.1:${port}\r\n`;
+    for (const target of ['http://a:b:c/', `http://127.0.0.1:${port}/?token=${host.token}`, '*', `//evil.example${WS_PATH}`]) {
+      const page = await rawRequest(port, `GET ${target} HTTP/1.1\r\n${hostHdr}Connection: close\r\n\r\n`);
+      expect(page, target).toMatch(/^HTTP\/1\.1 (400|404) /);
+      expect(page, target).not.toContain('<!doctype html>');
+      const up = await rawRequest(port, `GET ${target} HTTP/1.1\r\n${hostHdr}${upgradeHdrs}\r\n`);
+      expect(up, target).toMatch(/^HTTP\/1\.1 (400|404) /);
+    }
+    expect(await rawRequest(port, `GET http://a:b:c/ HTTP/1.1\r\n${hostHdr}Connection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400 /);
+    expect((await get(port, `/?token=${host.token}`)).status).toBe(200);
+    const ws = await connect(port, `?token=${host.token}`, good);
+    expect(ws).toBeInstanceOf(WebSocket);
+    if (ws instanceof WebSocket) ws.close();
   });
 
   it('answers requests and pushes snapshots over the WebSocket', async () => {

@@ -126,6 +126,12 @@ describe('WebSocket API client', () => {
     expect(h.status().detail).toMatch(/token/);
   });
 
+  it('says so when the host closes with 4401 (what `ubdg ui` sends for a wrong or stale token)', () => {
+    const h = host();
+    last().drop(4401);
+    expect(h.status().detail).toMatch(/refused the access token/);
+  });
+
   it('times out a request the host never answers', async () => {
     const h = host();
     last().open();
