@@ -61,6 +61,8 @@ export function createFakeBridge(legs: readonly LegSpec[], opts: FakeBridgeOptio
         })),
         peers: [],
         macs: [],
+        peerCount: 0,
+        macCount: 0,
       };
     },
     onEvent(l) {

@@ -344,3 +344,31 @@ describe('socket buffers', () => {
     await b.stop();
   });
 });
+
+describe('snapshot size', () => {
+  it('keeps the lists bounded when outsiders fill the tables, with totals and the newest entries', async () => {
+    const net = new MemoryNetwork();
+    const capture = new MemoryCapturePort();
+    let now = 1_000_000;
+    const nic = capture.add(new MemoryNic('lan'));
+    const b = createBridge(legs('5000#V:E@10.0.0.1:0', '5000#W:E@lan'), { capture, udp: net.host('10.0.0.1'), clock: { now: () => now } });
+    await b.start();
+    nic.receive(ethFrame(BROADCAST, '02:ff:00:00:00:01', 'local host')); // frames below go to it only, no flooding
+    // 3000 VTEPs (12 addresses × 250 ports) each with one MAC, the newest last.
+    for (let i = 0; i < 3000; i++) {
+      now += 1000;
+      const f = Buffer.concat([Buffer.from('0800000000138800', 'hex'), ethFrame('02:ff:00:00:00:01', `02:00:00:00:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`, 'x')]);
+      net.inject(f, `198.51.100.${1 + Math.floor(i / 250)}`, 1000 + (i % 250), '10.0.0.1', 4789);
+    }
+    await settle();
+    const s = b.snapshot();
+    expect(s.peerCount).toBe(3000);
+    expect(s.macCount).toBe(3001);
+    expect(s.peers).toHaveLength(2000);
+    expect(s.macs).toHaveLength(2000);
+    expect(s.macs.some((m) => m.mac === '02:00:00:00:0b:b7')).toBe(true); // the newest (i = 2999)
+    expect(s.macs.some((m) => m.mac === '02:00:00:00:00:00')).toBe(false); // the oldest
+    expect(JSON.stringify(s).length).toBeLessThan(1_000_000);
+    await b.stop();
+  });
+});

@@ -10,10 +10,16 @@ import type { LegContext, RunningLeg } from './legs/running-leg.js';
 import { UdpLeg } from './legs/udp-leg.js';
 import { VxlanLeg } from './legs/vxlan-leg.js';
 import { formatMac } from './codec/mac.js';
-import type { BridgeSnapshot, MacSnapshot } from './stats/snapshot.js';
+import { SNAPSHOT_LIST_MAX, type BridgeSnapshot, type MacSnapshot } from './stats/snapshot.js';
 import { SegmentSwitch } from './switch/segment-switch.js';
 
 const systemClock: Clock = { now: () => Date.now() };
+
+/** The list itself when short enough, else its SNAPSHOT_LIST_MAX items with the highest rank. */
+function mostRecent<T>(list: T[], rank: (x: T) => number): T[] {
+  if (list.length <= SNAPSHOT_LIST_MAX) return list;
+  return list.sort((a, b) => rank(b) - rank(a)).slice(0, SNAPSHOT_LIST_MAX);
+}
 export const DEFAULT_SWEEP_MS = 1_000;
 
 export function createBridge(legs: readonly LegSpec[], ports: EnginePorts, options: BridgeOptions = {}): BridgeHandle {
@@ -106,12 +112,15 @@ export class Bridge implements BridgeHandle {
         });
       }
     }
+    const peers = this.running.flatMap((l) => l.peerSnapshots());
     return {
       time: now,
       running: this.running.some((l) => l.state === 'running'),
       legs: this.running.map((l) => l.snapshot()),
-      peers: this.running.flatMap((l) => l.peerSnapshots()),
-      macs,
+      peers: mostRecent(peers, (p) => (p.origin === 'configured' ? Infinity : p.lastSeen)),
+      macs: mostRecent(macs, (m) => -m.ageSeconds),
+      peerCount: peers.length,
+      macCount: macs.length,
     };
   }
 

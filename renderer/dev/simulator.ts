@@ -164,6 +164,8 @@ export function simulate(fake: FakeApi, options: SimOptions): VxbridgeApi {
       legs: legs.map((l) => ({ ...l, rxPackets: Math.round(l.rxPackets), rxBytes: Math.round(l.rxBytes), txPackets: Math.round(l.txPackets), txBytes: Math.round(l.txBytes) })),
       peers: ps,
       macs,
+      peerCount: ps.length,
+      macCount: macs.length,
     };
   };
 

@@ -47,6 +47,8 @@ describe('App', () => {
       legs: legs.map((l) => ({ ...l, rxPackets: k * 10, rxBytes: k * 12_500, txPackets: k * 10, txBytes: k * 12_500 })),
       peers: [{ leg: 1, address: '198.51.100.7:40001', origin: 'learned' as const, firstSeen: time, lastSeen: time, rxPackets: k, rxBytes: k * 100, txPackets: 0, txBytes: 0 }],
       macs: [{ segment: 5000, mac: '02:00:00:00:00:01', leg: 1, peer: '198.51.100.7:40001', ageSeconds: 0 }],
+      peerCount: 1,
+      macCount: 1,
     });
     await act(async () => {
       const t0 = Date.now() + 1000;
@@ -86,6 +88,8 @@ describe('App', () => {
         { leg: 1, address: '192.0.2.20:4789', origin: 'configured' as const, firstSeen: time, lastSeen: time, rxPackets: k, rxBytes: k * 100, txPackets: 0, txBytes: 0 },
       ],
       macs: [],
+      peerCount: 2,
+      macCount: 0,
     });
     await act(async () => {
       const t0 = Date.now() + 1000;

@@ -78,9 +78,18 @@ export interface BridgeSnapshot {
   readonly time: number;
   readonly running: boolean;
   readonly legs: readonly LegSnapshot[];
+  /** Configured peers first, then the most recently seen; at most SNAPSHOT_LIST_MAX. */
   readonly peers: readonly PeerSnapshot[];
+  /** The most recently seen MACs; at most SNAPSHOT_LIST_MAX. */
   readonly macs: readonly MacSnapshot[];
+  /** How many there are in all (the lists above may be cut, see SNAPSHOT_LIST_MAX). */
+  readonly peerCount: number;
+  readonly macCount: number;
 }
+
+/** Snapshots go out several times a second: with tables that outsiders can fill
+ *  (provider and multicast legs learn from anyone), the lists must stay bounded. */
+export const SNAPSHOT_LIST_MAX = 2000;
 
 export function zeroDrops(): DropCounts {
   const d = {} as Record<DropReason, number>;

@@ -271,11 +271,11 @@ export function LiveTables({ height = 360 }: { height?: number }): ReactElement 
       <header className="card-head tabs-head">
         <div className="tabs" role="tablist" aria-label="Live tables">
           <button role="tab" aria-selected={tab === 'peers'} className={tab === 'peers' ? 'on' : ''} onClick={() => setTab('peers')}>
-            Remote VTEPs <span className="tab-count">{formatCount(snapshot?.peers.length ?? 0)}</span>
+            Remote VTEPs <span className="tab-count">{formatCount(snapshot?.peerCount ?? 0)}</span>
             {learnedNew > 0 && <Badge tone="accent">+{learnedNew} new</Badge>}
           </button>
           <button role="tab" aria-selected={tab === 'macs'} className={tab === 'macs' ? 'on' : ''} onClick={() => setTab('macs')}>
-            MAC table <span className="tab-count">{formatCount(macs.length)}</span>
+            MAC table <span className="tab-count">{formatCount(snapshot?.macCount ?? macs.length)}</span>
           </button>
           <button role="tab" aria-selected={tab === 'events'} className={tab === 'events' ? 'on' : ''} onClick={() => setTab('events')}>
             Events <span className="tab-count">{formatCount(events.length)}</span>

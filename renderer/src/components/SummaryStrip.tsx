@@ -34,14 +34,14 @@ export function SummaryStrip(): ReactElement {
       <Kpi label="Legs up" value={running ? `${up} / ${legs.length}` : '—'} sub={failed > 0 ? `${failed} failed` : running ? 'all healthy' : 'not running'} tone={failed > 0 ? 'err' : undefined} />
       <Kpi
         label="Remote VTEPs"
-        value={formatCount(peers.length)}
+        value={formatCount(snapshot?.peerCount ?? peers.length)}
         sub={
           <>
             {formatCount(learned)} learned{fresh > 0 && <span className="accent-text"> · +{fresh} new</span>}
           </>
         }
       />
-      <Kpi label="MAC addresses" value={formatCount(snapshot?.macs.length ?? 0)} sub="learned, all segments" />
+      <Kpi label="MAC addresses" value={formatCount(snapshot?.macCount ?? 0)} sub="learned, all segments" />
       <Kpi label="Receive" value={<span className="rx-text">{formatBitRate(t?.rxBps ?? 0)}</span>} sub={formatPps(t?.rxPps ?? 0)} />
       <Kpi label="Send" value={<span className="tx-text">{formatBitRate(t?.txBps ?? 0)}</span>} sub={formatPps(t?.txPps ?? 0)} />
       <Kpi label="Drops" value={formatCount(drops)} sub="total, all reasons" />

@@ -26,6 +26,8 @@ describe('computeRates', () => {
     legs: legs.map((l) => ({ ...l, rxPackets: k * (l.id + 1), rxBytes: k * 1000, txPackets: k, txBytes: k * 500 })),
     peers,
     macs: [],
+    peerCount: peers.length,
+    macCount: 0,
   });
   const peer = (address: string, rxBytes: number) => ({
     leg: 1,

@@ -143,7 +143,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
           if (!r.ok) return fail(`leg ${i + 1}: ${r.error.message}`);
         }
         fake.lastLegs = [...legs];
-        fake.running = { time: now(), running: true, legs: legSnapshots(legs), peers: [], macs: [] };
+        fake.running = { time: now(), running: true, legs: legSnapshots(legs), peers: [], macs: [], peerCount: 0, macCount: 0 };
         return reply(fake.running);
       },
       stopBridge() {
