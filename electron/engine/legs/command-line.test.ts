@@ -120,3 +120,23 @@ describe('formatCommandLine', () => {
     expect(quoteWord(word)).toBe(quoted);
   });
 });
+
+describe('parseCommandLine errors never show a key', () => {
+  it.each([
+    'ubdg 5000#V:E@203.0.113.5:0:8000*s3cret',
+    'ubdg 5000#V:E@203.0.113.5:0:8000*ab@s3cret 5000#W:E',
+    "ubdg '5000#V:E@*:203.0.113.5*s3cret x:8000'",
+    'ubdg 5000#W:E 5000#V:E@*s3cret:203.0.113.5',
+    'ubdg 5000#V:E@*:203.0.113.5*s3cret:0',
+    'ubdg 5000#V:E@203.0.113.5*s3cret:0:8000',
+    'ubdg 5000#X:E@203.0.113.5:0*s3cret:8000',
+    'ubdg 5000#V:E@203.0.113.5:0*ab*s3cret:8000:9',
+  ])('%j', (line) => {
+    const r = parseCommandLine(line);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error).not.toContain('s3cret');
+      expect(r.error).toMatch(/\*{5}/);
+    }
+  });
+});

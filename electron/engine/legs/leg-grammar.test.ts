@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatLeg, formatParseError, isIpv4, isMulticastIpv4, parseLeg, type LegParseError } from './leg-grammar.js';
+import { formatLeg, formatParseError, isIpv4, isMulticastIpv4, maskKeysInText, parseLeg, type LegParseError } from './leg-grammar.js';
 import type { LegSpec } from './leg-spec.js';
 
 function spec(text: string): LegSpec {
@@ -210,7 +210,7 @@ const BAD: [string, string, RegExp, RegExp][] = [
   ['5000#V:E@10.0.0.1:0*env:',
    '                        |', /missing environment variable name/, /NAME: an environment variable name/],
   ['5000#V:E@10.0.0.1:0*env:A-B:8000',
-   '                        ^^^', /'A-B' is not an environment variable name/, /NAME/],
+   '                        ^^^', /after 'env:' is not an environment variable name/, /NAME/],
   // V: PORT
   ['5000#V:E@10.0.0.1:10.0.0.2:0',
    '                           ^', /PORT 0 is out of range/, /PORT: a UDP port 1\.\.65535/],
@@ -321,5 +321,96 @@ describe('isIpv4 / isMulticastIpv4', () => {
   ])('%j: IPv4 %s, multicast %s', (s, ip, mc) => {
     expect(isIpv4(s)).toBe(ip);
     expect(isMulticastIpv4(s)).toBe(mc);
+  });
+});
+
+describe('maskKeysInText', () => {
+  it.each([
+    ['5000#V:E@203.0.113.5:0*secret:8000', '5000#V:E@203.0.113.5:0*****:8000'],
+    ['5000#V:E@*:203.0.113.5*secret:8000', '5000#V:E@*:203.0.113.5*****:8000'],
+    ['5000#V:E@*:203.0.113.5*ab@s3cret', '5000#V:E@*:203.0.113.5*****'],
+    ['5000#V:E@10.0.0.1:10.0.0.2*a*b@c#d', '5000#V:E@10.0.0.1:10.0.0.2*****'],
+    ['5000#V:E@10.0.0.1:0*x:8000', '5000#V:E@10.0.0.1:0*****:8000'],
+    ['5000#V:E@*s3cret:203.0.113.5', '5000#V:E@*****:203.0.113.5'],
+    ['5000#V:E@203.0.113.5:0:8000*s3cret', '5000#V:E@203.0.113.5:0:8000*****'],
+    ['8000*s3cret', '8000*****'],
+    // env:NAME names a variable, not a secret (as formatLeg shows it); a literal key "env" is a key
+    ['5000#V:E@10.0.0.1:0*env:VXB_KEY:8000', '5000#V:E@10.0.0.1:0*env:VXB_KEY:8000'],
+    ['5000#V:E@*:203.0.113.5*env:_k1', '5000#V:E@*:203.0.113.5*env:_k1'],
+    ['5000#V:E@10.0.0.1:0*env:8000', '5000#V:E@10.0.0.1:0*****:8000'],
+    ['5000#V:E@10.0.0.1:0*env', '5000#V:E@10.0.0.1:0*****'],
+    ['5000#V:E@10.0.0.1:0*env:s3c-ret:8000', '5000#V:E@10.0.0.1:0*env:****:8000'],
+    // nothing to hide
+    ['5000#V:E@*:203.0.113.5', '5000#V:E@*:203.0.113.5'],
+    ['5000#V:E@10.0.0.1:0*', '5000#V:E@10.0.0.1:0*'],
+    ['5000#V:E@10.0.0.1:0*:8000', '5000#V:E@10.0.0.1:0*:8000'],
+    ['7#U:E@127.0.0.1:40000:127.0.0.1:40001', '7#U:E@127.0.0.1:40000:127.0.0.1:40001'],
+    // in free text a key runs to the next ':' (over-masking, never under-masking)
+    ['ubdg 5000#V:E@*:192.0.2.1*k1 5000#W:E@eth0', 'ubdg 5000#V:E@*:192.0.2.1*****:E@eth0'],
+  ])('%j -> %j', (input, masked) => {
+    expect(maskKeysInText(input)).toBe(masked);
+  });
+});
+
+// Bad legs holding the key "s3cret" somewhere: no error text may show it.
+const LEAKY_LEGS: readonly string[] = [
+  '5000#V:E@203.0.113.5:0:8000*s3cret', // key after the port
+  '5000#V:E@203.0.113.5:0:8000*ab@s3cret',
+  "5000#V:E@203.0.113.5:0:8000*ab's3cret",
+  '5000#V:E@203.0.113.5:0:8*s3cret:9',
+  '5000#V:E@203.0.113.5:0*s3cret:abc', // key before a bad port
+  '5000#V:E@203.0.113.5:0*ab*s3cret:8000:9',
+  '5000#V:E@203.0.113.5:0*ab@s3cret:',
+  '5000#V:E@203.0.113.5:0*s3cret x:8000', // whitespace in the key
+  '5000#V:E@203.0.113.5:0*s3cret\u0001:8000',
+  '5000#V:E@203.0.113.5:0*env:s3cret-x', // not a variable name
+  '5000#V:E@203.0.113.5*s3cret:0:8000', // key after LOCAL
+  '5000#V:E@*s3cret:203.0.113.5', // key in the access-mode LOCAL
+  '5000#V:E@*:203.0.113.5*s3cret:0', // access mode, bad port
+  '5000#V:E@*:203.0.113.5*s3cret:8000:1',
+  '5000#V:E@*:0*s3cret:8000',
+  '5000#V:E@*:203.0.113.5+*s3cret',
+  '5000#X:E@203.0.113.5:0*s3cret:8000', // error before the key
+  '5000#V*s3cret:E@203.0.113.5:0',
+  '5000#V:E*s3cret@203.0.113.5:0',
+  '5000#V:X*s3cret@203.0.113.5:0',
+  '50*s3cret#V:E@203.0.113.5:0',
+  '7#U:E@127.0.0.1*s3cret:1:127.0.0.2:2',
+  '7#U:E@127.0.0.1:1:127.0.0.2*s3cret:2',
+  '7#U:E@127.0.0.1:1:127.0.0.2:2*s3cret',
+  '7#U:E@127.0.0.1:1:127.0.0.2:2:3*s3cret',
+];
+
+describe('errors never show a key', () => {
+  it.each(LEAKY_LEGS)('%j', (input) => {
+    const e = error(input);
+    expect(e.message).not.toContain('s3cret');
+    expect(e.expected).not.toContain('s3cret');
+    expect(formatParseError(e)).not.toContain('s3cret');
+  });
+
+  it('masks the key quoted by a port error (key after the port)', () => {
+    expect(error('5000#V:E@1.2.3.4:0:8000*s3cret').message).toBe("'8000*****' is not a port: the key goes before the port, REMOTE*KEY:PORT");
+  });
+
+  it.each([
+    // input, the part of the masked first line the carets must sit under
+    ['5000#V:E@1.2.3.4:0:8000*s3cret', '8000*****'],
+    ['5000#V:E@1.2.3.4:0*s3cret:abc', 'abc'],
+    ['5000#V:E@1.2.3.4:0*ab:1:2', ':2'],
+    ['5000#V:E@1.2.3.4:0*a-very-long-s3cret:8000:9', ':9'],
+    ['5000#V:E@1.2.3.4:0*s3cret x:8000', '****'], // the error is inside the key: carets under the mask
+    ['5000#V:E@*:1.2.3.4*s3cret:', ''],
+  ])('keeps the carets under the bad part of the masked input: %j', (input, under) => {
+    const [shown, carets] = formatParseError(error(input)).split('\n') as [string, string];
+    const start = carets.indexOf('^');
+    const width = carets.length - start;
+    if (under === '') {
+      expect(start).toBe(shown.length - 1); // past the end: before the closing quote
+      expect(width).toBe(1);
+    } else {
+      expect(shown.slice(start, start + width)).toBe(under);
+      expect(shown.lastIndexOf(under)).toBe(start);
+    }
   });
 });

@@ -15,6 +15,8 @@
 // - KEY `env:NAME` names an environment variable holding the key (spec.keyEnv).
 //   A literal key "env" still works: "*env:8000" is key "env", port 8000, because
 //   a NAME never starts with a digit.
+// - Error texts never show a key: every input fragment quoted in a message goes
+//   through maskKeysInText, and formatParseError masks the echoed input.
 
 import { SEGMENT_MAX, type LegKind, type LegSpec, type NicLegSpec, type UdpLegSpec, type VxlanLegSpec, type VxlanRemote } from './leg-spec.js';
 import { ipv4Problem, isMulticastIpv4, unicastProblem } from './ipv4.js';
@@ -95,6 +97,12 @@ function fail(at: Span, message: string, expected: string): never {
   throw new Failure(at, message, expected);
 }
 
+/** A fragment of the input as messages may show it: keys masked. */
+const shown = (s: Span): string => maskKeysInText(s.text);
+/** Why `s` is not an IPv4 address, worded on the masked text (the same verdict: masking keeps the '*'). */
+const ipv4ProblemShown = (s: Span): string | undefined => (ipv4Problem(s.text) === undefined ? undefined : ipv4Problem(shown(s)));
+const unicastProblemShown = (s: Span): string | undefined => (unicastProblem(s.text) === undefined ? undefined : unicastProblem(shown(s)));
+
 // ---------------------------------------------------------------------------
 // Parse
 
@@ -122,7 +130,7 @@ function parseTrimmed(input: string): LegSpec {
 
 function parseSegment(s: Span): number {
   if (s.text === '') fail(s, "missing segment number before '#'", EXPECTED.segment);
-  if (!/^[0-9]+$/.test(s.text)) fail(s, `segment '${s.text}' is not a decimal number`, EXPECTED.segment);
+  if (!/^[0-9]+$/.test(s.text)) fail(s, `segment '${shown(s)}' is not a decimal number`, EXPECTED.segment);
   const n = Number(s.text);
   if (n > SEGMENT_MAX) fail(s, `segment ${s.text} is out of range (a VNI has 24 bits)`, EXPECTED.segment);
   return n;
@@ -132,15 +140,15 @@ function parseKindAndMode(head: Span): LegKind {
   const { before: k, sep, after: mode } = cut(head, ':');
   if (k.text === '') fail(k, "missing leg kind after '#'", EXPECTED.kind);
   const kind = k.text.toUpperCase();
-  if (!isKind(kind)) fail(k, `unknown leg kind '${k.text}'`, EXPECTED.kind);
+  if (!isKind(kind)) fail(k, `unknown leg kind '${shown(k)}'`, EXPECTED.kind);
   if (sep === undefined) fail(endOf(k), "missing ':E' after the kind", EXPECTED.mode);
   const letter = sub(mode, 0, 1);
   if (letter.text === '') fail(letter, "missing mode after ':'", EXPECTED.mode);
   if (letter.text.toUpperCase() !== 'E') {
-    fail(mode, `mode '${mode.text}' is not supported`, EXPECTED.mode);
+    fail(mode, `mode '${shown(mode)}' is not supported`, EXPECTED.mode);
   }
   const extra = sub(mode, 1);
-  if (extra.text !== '') fail(extra, `unexpected '${extra.text}' after ':E' (arguments start with '@')`, EXPECTED.argsStart);
+  if (extra.text !== '') fail(extra, `unexpected '${shown(extra)}' after ':E' (arguments start with '@')`, EXPECTED.argsStart);
   return kind;
 }
 
@@ -163,7 +171,7 @@ function parseUdp(segment: number, args: Span | undefined, missingAt: Span): Udp
   const fields = split(args, ':');
   if (fields.length > 4) {
     const extra = sub(args, fields[4]!.offset - args.offset - 1);
-    fail(extra, `unexpected '${extra.text}' after RPORT: a U leg has 4 fields, not ${fields.length}`, EXPECTED.end);
+    fail(extra, `unexpected '${shown(extra)}' after RPORT: a U leg has 4 fields, not ${fields.length}`, EXPECTED.end);
   }
   if (fields.length < 4) {
     const missing = U_FIELDS[fields.length]!;
@@ -182,7 +190,7 @@ function parseUdp(segment: number, args: Span | undefined, missingAt: Span): Udp
 
 function udpLocal(s: Span): string {
   if (s.text === '') fail(s, 'missing LOCAL address', EXPECTED.uLocal);
-  const problem = ipv4Problem(s.text) ?? (isMulticastIpv4(s.text) ? `'${s.text}' is a multicast address` : undefined);
+  const problem = ipv4ProblemShown(s) ?? (isMulticastIpv4(s.text) ? `'${s.text}' is a multicast address` : undefined);
   if (problem !== undefined) fail(s, problem, EXPECTED.uLocal);
   return s.text;
 }
@@ -206,11 +214,11 @@ function parseVxlan(segment: number, args: Span | undefined, missingAt: Span): V
   if (rest !== undefined) {
     const { before: portSpan, sep: more, after: extra } = cut(rest, ':');
     const hint = key !== undefined ? " (a KEY cannot contain ':')" : '';
-    if (portSpan.text.includes('*')) fail(portSpan, `'${portSpan.text}' is not a port: the key goes before the port, REMOTE*KEY:PORT`, EXPECTED.port);
+    if (portSpan.text.includes('*')) fail(portSpan, `'${shown(portSpan)}' is not a port: the key goes before the port, REMOTE*KEY:PORT`, EXPECTED.port);
     port = parsePort(portSpan, 'PORT', hint);
     if (more !== undefined) {
       const bad: Span = { text: ':' + extra.text, offset: extra.offset - 1 };
-      fail(bad, `unexpected '${bad.text}' after PORT${hint}`, EXPECTED.end);
+      fail(bad, `unexpected '${shown(bad)}' after PORT${hint}`, EXPECTED.end);
     }
   }
   return { kind: 'V', segment, local, remote, ...key, ...(port === undefined ? {} : { port }) };
@@ -228,7 +236,7 @@ function parseRemote(s: Span, local: string): VxlanRemote {
     if (isMulticastIpv4(p.text)) {
       fail(p, `multicast group '${p.text}' cannot be in a list of peers (use it alone for multicast mode)`, EXPECTED.remote);
     }
-    const problem = unicastProblem(p.text);
+    const problem = unicastProblemShown(p);
     if (problem !== undefined) fail(p, problem, EXPECTED.remote);
     if (p.text === local) fail(p, `peer '${p.text}' is this leg's own LOCAL address`, EXPECTED.remote);
     if (seen.has(p.text)) fail(p, `peer '${p.text}' is listed twice`, EXPECTED.remote);
@@ -240,7 +248,7 @@ function parseRemote(s: Span, local: string): VxlanRemote {
 function vxlanLocal(s: Span): string {
   if (s.text === '') fail(s, 'missing LOCAL address', EXPECTED.vLocal);
   const problem =
-    ipv4Problem(s.text) ??
+    ipv4ProblemShown(s) ??
     (isMulticastIpv4(s.text) ? `multicast group '${s.text}' cannot be LOCAL (it goes in REMOTE)` : undefined) ??
     (s.text === '0.0.0.0' ? "LOCAL 0.0.0.0 is not allowed on a V leg: give this host's address, or * for access mode" : undefined) ??
     (s.text === '255.255.255.255' ? "'255.255.255.255' is the broadcast address, not this host's" : undefined);
@@ -263,7 +271,7 @@ function parseKey(s: Span): { key: { key: string } | { keyEnv: string }; rest: S
   if (k.text === 'env' && sep === ':' && !/^[0-9]/.test(after.text)) {
     const { before: name, sep: next, after: rest } = cut(after, ':');
     if (name.text === '') fail(name, "missing environment variable name after 'env:'", EXPECTED.envName);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name.text)) fail(name, `'${name.text}' is not an environment variable name`, EXPECTED.envName);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name.text)) fail(name, "the text after 'env:' is not an environment variable name", EXPECTED.envName);
     return { key: { keyEnv: name.text }, rest: next === undefined ? undefined : rest };
   }
   if (k.text === '') fail(k, "empty key after '*'", EXPECTED.key);
@@ -277,7 +285,7 @@ function parseKey(s: Span): { key: { key: string } | { keyEnv: string }; rest: S
 /** A unicast IPv4 address to send to (REMOTE of a U leg, a provider). */
 function address(s: Span, name: string, expected: string): string {
   if (s.text === '') fail(s, `missing ${name} address`, expected);
-  const problem = unicastProblem(s.text);
+  const problem = unicastProblemShown(s);
   if (problem !== undefined) fail(s, problem, expected);
   return s.text;
 }
@@ -285,7 +293,7 @@ function address(s: Span, name: string, expected: string): string {
 function parsePort(s: Span, name: string, hint = ''): number {
   const expected = EXPECTED.port.replace('PORT', name);
   if (s.text === '') fail(s, `missing ${name}`, expected);
-  if (!/^[0-9]+$/.test(s.text)) fail(s, `${name} '${s.text}' is not a decimal number${hint}`, expected);
+  if (!/^[0-9]+$/.test(s.text)) fail(s, `${name} '${shown(s)}' is not a decimal number${hint}`, expected);
   const n = Number(s.text);
   if (n < 1 || n > 65535) fail(s, `${name} ${s.text} is out of range`, expected);
   return n;
@@ -341,14 +349,99 @@ function formatKey(spec: VxlanLegSpec, options: FormatLegOptions): string {
 const PREFIX = 'invalid leg "';
 
 /**
- * Three lines: the input, carets under the offending part, what is wrong and
- * what was expected. Control characters in the input are shown as spaces so
- * that the carets line up.
+ * Three lines: the input with keys masked, carets under the offending part,
+ * what is wrong and what was expected. Control characters in the input are
+ * shown as spaces so that the carets line up. `message` and `expected` come
+ * from parseLeg, which masks keys in them already (and `expected` never quotes
+ * input); they are not masked again, as they contain '*' themselves ("REMOTE*KEY").
  */
 export function formatParseError(e: LegParseError): string {
-  const shown = e.input.replace(/\p{Cc}/gu, ' ');
-  const carets = ' '.repeat(PREFIX.length + e.offset) + '^'.repeat(Math.max(1, e.length));
-  return `${PREFIX}${shown}"\n${carets}\n${e.message}; expected ${e.expected}`;
+  const ranges = keyRanges(e.input);
+  const shownInput = applyMask(e.input, ranges).replace(/\p{Cc}/gu, ' ');
+  const start = maskedOffset(ranges, e.offset, false);
+  const end = maskedOffset(ranges, e.offset + e.length, true);
+  const carets = ' '.repeat(PREFIX.length + start) + '^'.repeat(Math.max(1, end - start));
+  return `${PREFIX}${shownInput}"\n${carets}\n${e.message}; expected ${e.expected}`;
+}
+
+// ---------------------------------------------------------------------------
+// Masking keys in text for people (errors, logs, profile messages)
+
+/** What a masked key looks like after its '*': fixed, so that the key's length does not show. */
+const KEY_MASK = '****';
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** [start, end) of the secret part of every key in `text`. */
+interface KeyRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Finds keys the way the grammar reads them, in a leg or in any piece of one:
+ * a key is whatever follows a '*' up to the next ':' or the end, so it may hold
+ * '@', '*', '#', quotes or spaces. An access-mode LOCAL ("@*:") has nothing
+ * before its ':' and so masks nothing. `*env:NAME` (NAME not starting with a
+ * digit) names a variable and stays visible when NAME is a valid name; an
+ * invalid NAME is masked (it may be a key typed in the wrong place).
+ */
+function keyRanges(text: string): KeyRange[] {
+  const ranges: KeyRange[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] !== '*') {
+      i++;
+      continue;
+    }
+    const start = i + 1;
+    const colon = indexOrEnd(text, ':', start);
+    if (text.slice(start, colon) === 'env' && colon < text.length && !/^[0-9]/.test(text.slice(colon + 1))) {
+      const nameEnd = indexOrEnd(text, ':', colon + 1);
+      const name = text.slice(colon + 1, nameEnd);
+      if (name !== '' && !ENV_NAME.test(name)) ranges.push({ start: colon + 1, end: nameEnd });
+      i = nameEnd;
+    } else {
+      if (colon > start) ranges.push({ start, end: colon });
+      i = colon;
+    }
+  }
+  return ranges;
+}
+
+function indexOrEnd(text: string, c: string, from: number): number {
+  const i = text.indexOf(c, from);
+  return i < 0 ? text.length : i;
+}
+
+function applyMask(text: string, ranges: readonly KeyRange[]): string {
+  let out = '';
+  let at = 0;
+  for (const r of ranges) {
+    out += text.slice(at, r.start) + KEY_MASK;
+    at = r.end;
+  }
+  return out + text.slice(at);
+}
+
+/** Where offset `pos` of the text lands in its masked form; inside a key: the mask's start (or its end, for `isEnd`). */
+function maskedOffset(ranges: readonly KeyRange[], pos: number, isEnd: boolean): number {
+  let shift = 0;
+  for (const r of ranges) {
+    if (pos <= r.start) break;
+    if (pos < r.end) return r.start + shift + (isEnd ? KEY_MASK.length : 0);
+    shift += KEY_MASK.length - (r.end - r.start);
+  }
+  return pos + shift;
+}
+
+/**
+ * `text` (a leg, a piece of one, or a line holding legs) with every pre-shared
+ * key replaced by `****`: `1.2.3.4:0*s3cret:8000` -> `1.2.3.4:0*****:8000`.
+ * `env:NAME` references stay visible, as in formatLeg. Keys end at ':' only, so
+ * in free text everything from a '*' to the next ':' is hidden.
+ */
+export function maskKeysInText(text: string): string {
+  return applyMask(text, keyRanges(text));
 }
 
 // ---------------------------------------------------------------------------

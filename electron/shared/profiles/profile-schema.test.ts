@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { maskLegKey, parseProfileJson, profileNameProblem, serializeProfile, validateProfile } from './profile-schema.js';
 import { shapeOnlyLegValidator as legs } from './test-legs.js';
+import { formatParseError, parseLeg } from '../../engine/legs/leg-grammar.js';
+import type { LegValidator } from './profile-schema.js';
+
+/** The real grammar, its error as one line (as the backend wires it). */
+const grammar: LegValidator = (text) => {
+  const r = parseLeg(text);
+  return r.ok ? undefined : formatParseError(r.error).split('\n').at(-1);
+};
 
 describe('profileNameProblem', () => {
   const cases: readonly [unknown, string | undefined][] = [
@@ -105,5 +113,53 @@ describe('parseProfileJson (corrupt files)', () => {
     const text = serializeProfile(p);
     expect(text.endsWith('\n')).toBe(true);
     expect(parseProfileJson(text, legs)).toEqual({ ok: true, value: p });
+  });
+});
+
+describe('profile errors never show a key', () => {
+  it.each([
+    ['5000#V:E@*:203.0.113.5*ab@s3cret', '5000#V:E@*:203.0.113.5*****'],
+    ['5000#V:E@*:203.0.113.5*a*s3cret:8000', '5000#V:E@*:203.0.113.5*****:8000'],
+    ['5000#V:E@203.0.113.5:0:8000*s3cret', '5000#V:E@203.0.113.5:0:8000*****'],
+    ['5000#V:E@*s3cret:203.0.113.5', '5000#V:E@*****:203.0.113.5'],
+    ['5000#V:E@10.0.0.1:0*env:VXB_KEY:8000', '5000#V:E@10.0.0.1:0*env:VXB_KEY:8000'],
+  ])('maskLegKey(%j)', (leg, masked) => {
+    expect(maskLegKey(leg)).toBe(masked);
+  });
+
+  it.each([
+    '5000#V:E@203.0.113.5:0:8000*s3cret',
+    '5000#V:E@203.0.113.5:0:8000*ab@s3cret',
+    '5000#V:E@*:203.0.113.5*ab@s3cret:0',
+    '5000#V:E@*s3cret:203.0.113.5',
+    '5000#V:E@203.0.113.5*s3cret:0',
+    '5000#V:E@203.0.113.5:0*s3cret x',
+    '5000#V:E@203.0.113.5:0*env:s3cret-x',
+    '5000#Q:E@203.0.113.5:0*ab@s3cret:8000',
+  ])('validateProfile, real grammar: %j', (leg) => {
+    const r = validateProfile({ version: 1, name: 'lab', legs: [leg] }, grammar);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).not.toContain('s3cret');
+  });
+
+  it.each([
+    ['truncated in a key', '{"version":1,"name":"lab","legs":["5000#V:E@*:203.0.113.5*s3cret', 'line 1, column 65: a string is not closed'],
+    ['missing comma', '{"version":1,\n "legs":["5000#V:E@*:203.0.113.5*s3cret:8000"] "name":"x"}', 'line 2, column 48: expected \',\' or \'}\''],
+    ['bad token', '{"legs":["5000#V:E@*:203.0.113.5*s3cret"], x}', "line 1, column 44: expected a property name in double quotes"],
+    ['single quotes', "{'legs':['5000#V:E@*:203.0.113.5*s3cret']}", 'line 1, column 2: expected a property name in double quotes'],
+    ['trailing text', '{"legs":["*s3cret"]} s3cret', 'line 1, column 22: unexpected text after the end of the JSON value'],
+    ['bad escape', '{"legs":["*s3cret\\q"]}', 'line 1, column 18: invalid escape in a string'],
+    ['control character', '{"legs":["*s3cret\u0001"]}', 'line 1, column 18: control character in a string'],
+    ['bad literal', '[tru, "s3cret"]', 'line 1, column 2: unexpected character'],
+    ['binary junk', '\u0000\u0001\u0002PK', 'line 1, column 1: unexpected character'],
+    ['BOM, then truncated', '\uFEFF{"a":', 'line 1, column 6: the file ends too early'],
+  ])('parseProfileJson: %s', (_label, text, where) => {
+    const r = parseProfileJson(text, legs);
+    expect(r).toEqual({ ok: false, error: `profile: not valid JSON (${where})` });
+  });
+
+  it('parseProfileJson survives deep nesting', () => {
+    const r = parseProfileJson('['.repeat(200_000), legs);
+    expect(r).toEqual({ ok: false, error: 'profile: not valid JSON (line 1, column 200001: the file ends too early)' });
   });
 });

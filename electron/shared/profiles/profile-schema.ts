@@ -1,7 +1,9 @@
 // The profile file format (versioned JSON) and its validation. Pure functions:
 // every error names the bad field, e.g. `legs[2]: invalid leg "..." (...)`.
-// The leg grammar is passed in (LegValidator) so this file stays free of the engine.
+// The leg grammar is passed in (LegValidator) so this file stays free of the engine;
+// only the grammar's key masking (pure, no Node imports) is used directly.
 
+import { maskKeysInText } from '../../engine/legs/leg-grammar.js';
 import type { Profile } from '../ipc-contract.js';
 
 export const PROFILE_VERSION = 1;
@@ -40,9 +42,9 @@ export function profileNameProblem(name: unknown): string | undefined {
   return undefined;
 }
 
-/** Hides a pre-shared key (`*KEY` after the remote part) in a leg string for messages. */
+/** Hides pre-shared keys (`*KEY`, up to the next ':'; a key may hold '@' or '*') in a leg string for messages. */
 export function maskLegKey(leg: string): string {
-  return leg.replace(/\*([^:*@]+)/g, '*****');
+  return maskKeysInText(leg);
 }
 
 function quoteLeg(leg: string): string {
@@ -115,8 +117,9 @@ export function parseProfileJson(text: string, validateLeg: LegValidator): Valid
   let value: unknown;
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (err) {
-    return { ok: false, error: `profile: not valid JSON (${err instanceof Error ? err.message : String(err)})` };
+  } catch {
+    // Not JSON.parse's message: V8 quotes the text around the error, which may hold a key.
+    return { ok: false, error: `profile: not valid JSON${jsonErrorWhere(text.replace(/^\uFEFF/, ''))}` };
   }
   return validateProfile(value, validateLeg);
 }
@@ -131,4 +134,88 @@ export function serializeProfile(p: Profile): string {
     ...(p.updatedAt !== undefined ? { updatedAt: p.updatedAt } : {}),
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;
+}
+
+/**
+ * " (line L, column C: reason)" for the first syntax error in `text`, found by
+ * a small JSON scanner (iterative, so deep nesting cannot overflow the stack).
+ * Never quotes the text. Empty if the scanner finds nothing (it should not).
+ */
+export function jsonErrorWhere(text: string): string {
+  const e = jsonSyntaxError(text);
+  if (e === undefined) return '';
+  const before = text.slice(0, e.offset);
+  const line = before.split('\n').length;
+  const column = e.offset - (before.lastIndexOf('\n') + 1) + 1;
+  return ` (line ${line}, column ${column}: ${e.reason})`;
+}
+
+const JSON_LITERAL = /true|false|null|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+const JSON_ESCAPE = /\\(?:["\\/bfnrt]|u[0-9A-Fa-f]{4})/y;
+
+function jsonSyntaxError(text: string): { offset: number; reason: string } | undefined {
+  type State = 'value' | 'valueOrClose' | 'key' | 'keyOrClose' | 'after';
+  const stack: ('{' | '[')[] = [];
+  let state: State = 'value';
+  let i = 0;
+  const string = (): { offset: number; reason: string } | undefined => {
+    for (i++; ; ) {
+      const c = text[i];
+      if (c === undefined) return { offset: i, reason: 'a string is not closed' };
+      if (c === '"') {
+        i++;
+        return undefined;
+      }
+      if (c < ' ') return { offset: i, reason: 'control character in a string' };
+      if (c === '\\') {
+        JSON_ESCAPE.lastIndex = i;
+        if (!JSON_ESCAPE.test(text)) return { offset: i, reason: 'invalid escape in a string' };
+        i = JSON_ESCAPE.lastIndex;
+      } else i++;
+    }
+  };
+  for (;;) {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+    const c = text[i];
+    if (c === undefined) return state === 'after' && stack.length === 0 ? undefined : { offset: i, reason: 'the file ends too early' };
+    const top = stack.at(-1);
+    if (state === 'after') {
+      if (top === undefined) return { offset: i, reason: 'unexpected text after the end of the JSON value' };
+      if (c === ',') state = top === '{' ? 'key' : 'value';
+      else if ((c === '}' && top === '{') || (c === ']' && top === '[')) stack.pop();
+      else return { offset: i, reason: `expected ',' or '${top === '{' ? '}' : ']'}'` };
+      i++;
+    } else if (state === 'key' || state === 'keyOrClose') {
+      if (c === '}' && state === 'keyOrClose') {
+        stack.pop();
+        i++;
+        state = 'after';
+        continue;
+      }
+      if (c !== '"') return { offset: i, reason: 'expected a property name in double quotes' };
+      const e = string();
+      if (e !== undefined) return e;
+      while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+      if (text[i] !== ':') return { offset: i, reason: "expected ':' after a property name" };
+      i++;
+      state = 'value';
+    } else if (c === ']' && state === 'valueOrClose') {
+      stack.pop();
+      i++;
+      state = 'after';
+    } else if (c === '{' || c === '[') {
+      stack.push(c);
+      i++;
+      state = c === '{' ? 'keyOrClose' : 'valueOrClose';
+    } else if (c === '"') {
+      const e = string();
+      if (e !== undefined) return e;
+      state = 'after';
+    } else {
+      JSON_LITERAL.lastIndex = i;
+      if (!JSON_LITERAL.test(text)) return { offset: i, reason: 'unexpected character' };
+      i = JSON_LITERAL.lastIndex;
+      state = 'after';
+    }
+  }
 }
