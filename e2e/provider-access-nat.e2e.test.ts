@@ -22,8 +22,7 @@
 // Runs in about 30 s: the access sites' keepalive period is 3 s (--keepalive),
 // so the remap is noticed within ~4 s and A expires ~9-10 s after its last one.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killTrackedChildren } from './lib/cleanup.js';
+import { describe, expect, it } from 'vitest';
 import { ipIn } from './lib/exec.js';
 import {
   buildNatTopology,
@@ -37,10 +36,10 @@ import {
   type PortRange,
 } from './lib/nat-topology.js';
 import { ping } from './lib/ping.js';
-import { describePings, pingAllPairs } from './lib/scenario.js';
+import { describePings, pingAllPairs, useBuilt } from './lib/scenario.js';
 import { Capture } from './lib/tcpdump.js';
 import { broadcastFrame, sendUdp, vxlanPacket } from './lib/udp-send.js';
-import { findPeer, killAllUbdg, leg, peer, Ubdg, type BridgeSnapshot, type PeerSnapshot } from './lib/ubdg.js';
+import { findPeer, leg, peer, Ubdg, type BridgeSnapshot, type PeerSnapshot } from './lib/ubdg.js';
 import { delay, waitUntil } from './lib/wait.js';
 
 const VNI = 5000;
@@ -68,19 +67,7 @@ const KEEPALIVE_WAIT_MS = KEEPALIVE_MS + 1_000 + 3_000;
 const ACCESS_ARGS = ['--keepalive', String(KEEPALIVE_S), `${VNI}#V:E@*:${PROVIDER_PUBLIC_IP}:${PORT}`];
 
 describe('ubdg: provider and access VTEPs across real NAT (PAT)', () => {
-  let topo: NatTopology | undefined;
-  const t = (): NatTopology => {
-    if (!topo) throw new Error('topology not built (beforeAll failed?)');
-    return topo;
-  };
-  beforeAll(async () => {
-    topo = await buildNatTopology({ tag: 'nat', accessSites: 2, portRange: FIRST_RANGE });
-  }, 60_000);
-  afterAll(async () => {
-    killAllUbdg();
-    killTrackedChildren();
-    await topo?.destroy();
-  }, 60_000);
+  const t: () => NatTopology = useBuilt(() => buildNatTopology({ tag: 'nat', accessSites: 2, portRange: FIRST_RANGE }));
 
   let p: Ubdg;
   let a: Ubdg;

@@ -9,9 +9,14 @@ import { killAllUbdg } from './ubdg.js';
 
 /** Builds the topology before the file's tests; returns an accessor for it. */
 export function useTopology(opts: TopologyOptions): () => Topology {
-  let topo: Topology | undefined;
+  return useBuilt(() => buildTopology(opts));
+}
+
+/** Any topology builder: built in beforeAll, bridges and children killed and it destroyed in afterAll. */
+export function useBuilt<T extends { destroy(): Promise<void> }>(build: () => Promise<T>): () => T {
+  let topo: T | undefined;
   beforeAll(async () => {
-    topo = await buildTopology(opts);
+    topo = await build();
   }, 60_000);
   afterAll(async () => {
     killAllUbdg();
