@@ -45,6 +45,7 @@ describe('ubdg: a bridged adapter goes down while running', () => {
     await pinger;
     expect(b1.running, b1.describe()).toBe(true);
     expect(leg(after, V).state).toBe('running');
+    expect(leg(after, W).warnings.join('\n')).toMatch(/lan1: the adapter refused a frame.*restart the bridge/);
     // Still alive a few seconds later, still reporting.
     const t = Date.now();
     await b1.waitFor((s) => s.time >= t + 2_000, 10_000, 'snapshots 2 s later');

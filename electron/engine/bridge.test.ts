@@ -372,3 +372,22 @@ describe('snapshot size', () => {
     await b.stop();
   });
 });
+
+describe('adapter failures', () => {
+  it('a NIC that refuses frames is counted and explained once', async () => {
+    const net = new MemoryNetwork();
+    const capture = new MemoryCapturePort();
+    const nic = capture.add(new MemoryNic('lan'));
+    const b = createBridge(legs('5000#V:E@10.0.0.1:10.0.0.2', '5000#W:E@lan'), { capture, udp: net.host('10.0.0.1') });
+    await b.start();
+    nic.refuse = true; // as pcap does for an adapter that went down
+    const vx = Buffer.concat([Buffer.from('0800000000138800', 'hex'), ethFrame(BROADCAST, '02:00:00:00:00:02', 'x')]);
+    for (let i = 0; i < 3; i++) net.inject(vx, '10.0.0.2', 4789, '10.0.0.1', 4789);
+    await settle();
+    const w = b.snapshot().legs[1]!;
+    expect(w.drops['send-error']).toBe(3);
+    expect(w.warnings.filter((m) => m.includes('refused a frame'))).toHaveLength(1);
+    expect(b.snapshot().legs.map((l) => l.state)).toEqual(['running', 'running']);
+    await b.stop();
+  });
+});

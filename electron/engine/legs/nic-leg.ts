@@ -88,7 +88,16 @@ export class NicLeg extends RunningLeg<NicLegSpec> {
     if (h === null) return;
     this.echo.remember(frame, offset, length, this.ctx.clock.now());
     if (h.inject(frame, offset, length)) this.traffic.tx(length);
-    else this.drops['send-error']++;
+    else this.injectFailed();
+  }
+
+  private injectFailed(): void {
+    // First failure only says so; later ones are just counted (the hot path stays cheap).
+    if (this.drops['send-error']++ === 0) {
+      this.warnOnce(
+        `${this.spec.nic}: the adapter refused a frame (is it down or gone?). If it went down while bridging, restart the bridge once it is back: its capture stopped.`,
+      );
+    }
   }
 
   localLabel(): string | undefined {

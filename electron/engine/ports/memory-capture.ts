@@ -6,6 +6,8 @@ import { CaptureError, type CaptureHandle, type CapturePort, type FrameHandler, 
 export class MemoryNic {
   readonly injected: Buffer[] = [];
   handler: FrameHandler | null = null;
+  /** Refuse injects, as pcap does for an adapter that went down. */
+  refuse = false;
   private readonly scratch = Buffer.alloc(65535);
 
   constructor(
@@ -52,6 +54,7 @@ export class MemoryCapturePort implements CapturePort {
     nic.handler = onFrame;
     return {
       inject: (frame, offset, length) => {
+        if (nic.refuse) return false;
         const copy = Buffer.from(frame.subarray(offset, offset + length));
         nic.injected.push(copy);
         if (nic.echoes) setImmediate(() => nic.receive(copy));
