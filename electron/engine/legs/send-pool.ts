@@ -41,8 +41,4 @@ export class SendPool {
   release(slot: SendSlot): void {
     this.free.push(slot);
   }
-
-  get inFlight(): number {
-    return this.created - this.free.length;
-  }
 }
