@@ -4,6 +4,7 @@
 import type { UdpBindOptions, UdpPort, UdpSocketHandle } from '../ports/udp-port.js';
 import type { PeerSnapshot } from '../stats/snapshot.js';
 import type { LegSpec } from './leg-spec.js';
+import type { PeerRef } from '../switch/switch-port.js';
 import type { Peer } from './peer.js';
 import { RunningLeg, type LegContext } from './running-leg.js';
 import { SendPool, type SendSlot } from './send-pool.js';
@@ -104,7 +105,7 @@ export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
     this.transmit(slot, length, peer);
   }
 
-  protected sendMany(frame: Buffer, offset: number, length: number, peers: readonly Peer[], except: unknown): void {
+  protected sendMany(frame: Buffer, offset: number, length: number, peers: readonly Peer[], except: PeerRef | null): void {
     let n = 0;
     for (let i = 0; i < peers.length; i++) if (peers[i] !== except) n++;
     if (n === 0) return;
