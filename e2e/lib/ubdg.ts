@@ -5,7 +5,7 @@
 // messages go to stderr; SIGTERM/SIGINT → exit 0; exit 2 = bad command line,
 // exit 1 = a leg cannot start.
 
-import type { BridgeSnapshot, LegSnapshot, PeerSnapshot } from '../../electron/engine/stats/snapshot.js';
+import type { BridgeSnapshot, LegSnapshot, PeerSnapshot } from '../../electron/model/snapshot.js';
 import { Background } from './background.js';
 import { exec, tail } from './exec.js';
 import { UBDG_BIN } from './repo.js';

@@ -3,8 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CaptureError } from '../engine/ports/capture-port.js';
-import { API_METHODS, INVOKE_CHANNELS } from '../shared/ipc-contract.js';
-import { createProfileStore } from '../shared/profiles/profile-store.js';
+import { API_METHODS, INVOKE_CHANNELS } from '../contract/ipc-contract.js';
+import { createProfileStore } from './profiles/profile-store.js';
 import { createBackend, type Backend, type BackendDeps, type PushMessage } from './backend.js';
 import { createFakeBridge, fakeParseLeg, type FakeBridge, type FakeBridgeOptions } from './fake-bridge.js';
 

@@ -6,9 +6,9 @@
 // plus the engine's events to subscribers.
 
 import type { BridgeEvent, BridgeHandle } from '../engine/bridge-api.js';
-import type { LegSpec } from '../engine/legs/leg-spec.js';
+import type { LegSpec } from '../model/leg-spec.js';
 import { CaptureError, type NicInfo } from '../engine/ports/capture-port.js';
-import type { BridgeSnapshot } from '../engine/stats/snapshot.js';
+import type { BridgeSnapshot } from '../model/snapshot.js';
 import {
   INVOKE_CHANNELS,
   type AppInfo,
@@ -17,9 +17,9 @@ import {
   type PushChannel,
   type PushChannels,
   type Result,
-} from '../shared/ipc-contract.js';
-import { PROFILE_FILE_MAX_BYTES, describe, maskLegKey, validateLegList } from '../shared/profiles/profile-schema.js';
-import { ProfileError, type ProfileStore } from '../shared/profiles/profile-store.js';
+} from '../contract/ipc-contract.js';
+import { PROFILE_FILE_MAX_BYTES, describe, maskLegKey, validateLegList } from '../model/profile-schema.js';
+import { ProfileError, type ProfileStore } from './profiles/profile-store.js';
 
 /** Leg grammar, normalized: the error is already a user-facing sentence. */
 export type LegParser = (text: string) => { readonly ok: true; readonly spec: LegSpec } | { readonly ok: false; readonly error: string };

@@ -19,8 +19,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { WS_PATH, type WsPush, type WsReply } from '../shared/ipc-contract.js';
-import { browserHostCsp } from '../shared/csp.js';
+import { WS_PATH, type WsPush, type WsReply } from '../contract/ipc-contract.js';
+import { browserHostCsp } from '../contract/csp.js';
 import type { Backend } from './backend.js';
 
 export const DEFAULT_UI_HOST = '127.0.0.1';

@@ -2,8 +2,8 @@
 // Used by backend, browser-host and ui-command tests (the real engine is not needed).
 
 import type { BridgeEvent, BridgeHandle } from '../engine/bridge-api.js';
-import type { LegSpec } from '../engine/legs/leg-spec.js';
-import { zeroDrops, type BridgeSnapshot, type LegState } from '../engine/stats/snapshot.js';
+import type { LegSpec } from '../model/leg-spec.js';
+import { zeroDrops, type BridgeSnapshot, type LegState } from '../model/snapshot.js';
 import type { LegParser } from './backend.js';
 
 export interface FakeBridge extends BridgeHandle {

@@ -2,11 +2,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createProfileStore } from '../shared/profiles/profile-store.js';
+import { createProfileStore } from './profiles/profile-store.js';
 import { createBackend } from './backend.js';
 import { createFakeBridge } from './fake-bridge.js';
 import { legParser, validateLegText } from './real-backend.js';
-import type { LegSpec } from '../engine/legs/leg-spec.js';
+import type { LegSpec } from '../model/leg-spec.js';
 
 describe('legParser (the real grammar, one-line errors)', () => {
   it.each(['5000#V:E@10.10.1.10:10.10.2.10+10.10.3.10', '5000#W:E', '5000#V:E@203.0.113.5:0*secret:8000', '5000#V:E@*:203.0.113.5*secret:8000', '5000#V:E@10.1.1.1:239.1.1.1:8472'])(

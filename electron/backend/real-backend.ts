@@ -3,10 +3,10 @@
 // (`cap` must never run in a worker thread).
 
 import { createBridge } from '../engine/bridge.js';
-import { formatParseError, parseLeg } from '../engine/legs/leg-grammar.js';
+import { formatParseError, parseLeg } from '../model/leg-grammar.js';
 import { createNodeUdpPort } from '../engine/ports/node-udp.js';
-import type { AppInfo } from '../shared/ipc-contract.js';
-import { createProfileStore } from '../shared/profiles/profile-store.js';
+import type { AppInfo } from '../contract/ipc-contract.js';
+import { createProfileStore } from './profiles/profile-store.js';
 import { createPcapCapturePort } from '../../native/pcap-capture.js';
 import { resolveNic } from '../../native/resolve-nic.js';
 import { createBackend, type Backend, type FileDialogs, type LegParser } from './backend.js';

@@ -1,8 +1,8 @@
 // `ubdg --dry-run`: each leg as understood (normalised, key masked) and in plain words.
 
-import { describeLeg } from '../engine/legs/describe-leg.js';
-import { formatLeg } from '../engine/legs/leg-grammar.js';
-import type { LegSpec } from '../engine/legs/leg-spec.js';
+import { describeLeg } from '../model/describe-leg.js';
+import { formatLeg } from '../model/leg-grammar.js';
+import type { LegSpec } from '../model/leg-spec.js';
 import type { Io } from './main.js';
 
 export function dryRun(specs: readonly LegSpec[], io: Io): number {

@@ -1,7 +1,7 @@
 // Parses the legs of a command line; the first bad one is reported with its position.
 
-import { formatParseError, parseLeg } from '../engine/legs/leg-grammar.js';
-import type { LegSpec } from '../engine/legs/leg-spec.js';
+import { formatParseError, parseLeg } from '../model/leg-grammar.js';
+import type { LegSpec } from '../model/leg-spec.js';
 
 export type LegList = { readonly ok: true; readonly specs: LegSpec[]; readonly notes: string[] } | { readonly ok: false; readonly error: string };
 

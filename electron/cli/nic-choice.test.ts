@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NicInfo } from '../engine/ports/capture-port.js';
-import type { LegSpec } from '../engine/legs/leg-spec.js';
+import type { LegSpec } from '../model/leg-spec.js';
 import { resolveNic, formatNicTable } from '../../native/resolve-nic.js';
 import { chooseNics } from './nic-choice.js';
 

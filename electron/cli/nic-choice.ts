@@ -3,8 +3,8 @@
 
 import { createInterface } from 'node:readline/promises';
 import type { NicInfo } from '../engine/ports/capture-port.js';
-import type { LegSpec } from '../engine/legs/leg-spec.js';
-import { formatLeg } from '../engine/legs/leg-grammar.js';
+import type { LegSpec } from '../model/leg-spec.js';
+import { formatLeg } from '../model/leg-grammar.js';
 
 export type NicChoice = { readonly ok: true; readonly specs: LegSpec[] } | { readonly ok: false; readonly error: string; readonly usage: boolean };
 

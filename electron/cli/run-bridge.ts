@@ -2,10 +2,10 @@
 
 import { createBridge } from '../engine/bridge.js';
 import type { BridgeEvent, BridgeOptions } from '../engine/bridge-api.js';
-import type { LegSpec } from '../engine/legs/leg-spec.js';
+import type { LegSpec } from '../model/leg-spec.js';
 import { CaptureError, type CapturePort } from '../engine/ports/capture-port.js';
 import { createNodeUdpPort } from '../engine/ports/node-udp.js';
-import type { BridgeSnapshot } from '../engine/stats/snapshot.js';
+import type { BridgeSnapshot } from '../model/snapshot.js';
 import { errorText } from './list-nics.js';
 import type { Io } from './main.js';
 import { chooseNics, terminalAsk } from './nic-choice.js';

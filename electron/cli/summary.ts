@@ -1,6 +1,6 @@
 // The human status block ubdg prints every few seconds.
 
-import type { BridgeSnapshot } from '../engine/stats/snapshot.js';
+import type { BridgeSnapshot } from '../model/snapshot.js';
 
 export function formatSummary(s: BridgeSnapshot): string {
   const lines = s.legs.map((l) => {

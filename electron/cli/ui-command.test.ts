@@ -9,8 +9,8 @@ import { WebSocket } from 'ws';
 import { createBackend, type Backend } from '../backend/backend.js';
 import { startBrowserHost, type BrowserHost } from '../backend/browser-host.js';
 import { createFakeBridge, fakeParseLeg, type FakeBridge } from '../backend/fake-bridge.js';
-import { WS_PATH, type WsPush, type WsReply } from '../shared/ipc-contract.js';
-import { createProfileStore } from '../shared/profiles/profile-store.js';
+import { WS_PATH, type WsPush, type WsReply } from '../contract/ipc-contract.js';
+import { createProfileStore } from '../backend/profiles/profile-store.js';
 import { parseUiArgs, runUiWith } from './ui-command.js';
 
 let tmp: string;

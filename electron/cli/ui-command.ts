@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import type { Backend } from '../backend/backend.js';
 import { DEFAULT_UI_HOST, isLoopbackHost, startBrowserHost } from '../backend/browser-host.js';
-import { defaultDataDir, findAppRoot, readAppVersion, rendererDir } from '../shared/app-paths.js';
+import { defaultDataDir, findAppRoot, readAppVersion, rendererDir } from '../backend/app-paths.js';
 
 export interface UiIo {
   readonly stdout: NodeJS.WritableStream;

@@ -1,10 +1,10 @@
 // The surface the CLI, the Electron main process and the `ubdg ui` host use
 // to drive the engine. Implemented by bridge.ts.
 
-import type { LegSpec } from './legs/leg-spec.js';
+import type { LegSpec } from '../model/leg-spec.js';
 import type { CapturePort } from './ports/capture-port.js';
 import type { UdpPort } from './ports/udp-port.js';
-import type { BridgeSnapshot, LegState } from './stats/snapshot.js';
+import type { BridgeSnapshot, LegState } from '../model/snapshot.js';
 
 /** Milliseconds; tests pass a fake. */
 export interface Clock {

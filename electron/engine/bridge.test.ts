@@ -4,8 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Bridge, createBridge } from './bridge.js';
 import type { BridgeHandle } from './bridge-api.js';
-import { parseLeg } from './legs/leg-grammar.js';
-import type { LegSpec } from './legs/leg-spec.js';
+import { parseLeg } from '../model/leg-grammar.js';
+import type { LegSpec } from '../model/leg-spec.js';
 import { MemoryCapturePort, MemoryNic } from './ports/memory-capture.js';
 import { MemoryNetwork } from './ports/memory-udp.js';
 import { BROADCAST, ethFrame, settle, tagOf } from './test-support/frames.js';

@@ -2,15 +2,15 @@
 // sweep (ageing, keepalives), snapshots for the UI and `ubdg --json`.
 
 import type { BridgeEvent, BridgeHandle, BridgeOptions, Clock, EnginePorts } from './bridge-api.js';
-import { formatLeg } from './legs/leg-grammar.js';
-import { assertNever, type LegSpec } from './legs/leg-spec.js';
+import { formatLeg } from '../model/leg-grammar.js';
+import { assertNever, type LegSpec } from '../model/leg-spec.js';
 import { NicLeg, PCAP_BUFFER_BYTES } from './legs/nic-leg.js';
 import { UDP_BUFFER_BYTES } from './legs/tunnel-leg.js';
 import type { LegContext, RunningLeg } from './legs/running-leg.js';
 import { UdpLeg } from './legs/udp-leg.js';
 import { VxlanLeg } from './legs/vxlan-leg.js';
 import { formatMac } from './codec/mac.js';
-import { SNAPSHOT_LIST_MAX, type BridgeSnapshot, type MacSnapshot } from './stats/snapshot.js';
+import { SNAPSHOT_LIST_MAX, type BridgeSnapshot, type MacSnapshot } from '../model/snapshot.js';
 import { SegmentSwitch } from './switch/segment-switch.js';
 
 const systemClock: Clock = { now: () => Date.now() };

@@ -4,9 +4,9 @@ import { app, dialog, type BrowserWindow } from 'electron';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { FileDialogs } from '../backend/backend.js';
-import { writeFileAtomic } from '../shared/profiles/atomic-write.js';
-import { PROFILE_FILE_MAX_BYTES } from '../shared/profiles/profile-schema.js';
-import { ProfileError } from '../shared/profiles/profile-store.js';
+import { writeFileAtomic } from '../backend/profiles/atomic-write.js';
+import { PROFILE_FILE_MAX_BYTES } from '../model/profile-schema.js';
+import { ProfileError } from '../backend/profiles/profile-store.js';
 
 const FILTERS = [
   { name: 'vxbridge profile', extensions: ['json'] },

@@ -5,7 +5,7 @@
 
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import type { Backend } from '../backend/backend.js';
-import { INVOKE_CHANNELS, type PushChannel, type PushChannels, type Result } from '../shared/ipc-contract.js';
+import { INVOKE_CHANNELS, type PushChannel, type PushChannels, type Result } from '../contract/ipc-contract.js';
 
 export const UNTRUSTED_SENDER: Result<never> = { ok: false, error: 'Refused: this request does not come from the vxbridge window.' };
 

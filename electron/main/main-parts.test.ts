@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INVOKE_CHANNELS } from '../shared/ipc-contract.js';
+import { INVOKE_CHANNELS } from '../contract/ipc-contract.js';
 import { forwardPushes, registerIpcHandlers, UNTRUSTED_SENDER } from './ipc-main.js';
 import { hardenSession, hardenWebContents, isAllowedExternalLink, isAllowedRequest, secureWebPreferences } from './security.js';
 import { isTrustedSender } from './trusted-sender.js';

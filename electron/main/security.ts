@@ -4,7 +4,7 @@
 // Only `import type` from electron, so this file is unit-tested without Electron.
 
 import type { Session, WebContents, WebPreferences } from 'electron';
-import { RENDERER_CSP } from '../shared/csp.js';
+import { RENDERER_CSP } from '../contract/csp.js';
 
 export function secureWebPreferences(preload: string, devTools: boolean): WebPreferences {
   return {

@@ -8,7 +8,7 @@
 // and onEvent; never ipcRenderer itself, never the IPC event object.
 
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { API_METHODS as ContractMethods, PushChannel, PushChannels, VxbridgeApi } from '../shared/ipc-contract.js';
+import type { API_METHODS as ContractMethods, PushChannel, PushChannels, VxbridgeApi } from '../contract/ipc-contract.js';
 
 const API_METHODS = {
   appInfo: 'app:info',

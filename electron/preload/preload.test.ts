@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as vm from 'node:vm';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { API_METHODS } from '../shared/ipc-contract.js';
+import { API_METHODS } from '../contract/ipc-contract.js';
 
 const source = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'preload.cts'), 'utf8');
 

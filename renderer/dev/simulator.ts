@@ -1,9 +1,9 @@
 // Moving snapshots for the dev preview: a provider leg learning hundreds of
 // VTEPs, a HER leg, an adapter; traffic that breathes; peers that come and go.
 
-import { parseLeg } from '../../electron/engine/legs/leg-grammar.js';
-import type { BridgeSnapshot, LegSnapshot, MacSnapshot, PeerSnapshot } from '../../electron/engine/stats/snapshot.js';
-import type { Result, VxbridgeApi } from '../../electron/shared/ipc-contract.js';
+import { parseLeg } from '../../electron/model/leg-grammar.js';
+import type { BridgeSnapshot, LegSnapshot, MacSnapshot, PeerSnapshot } from '../../electron/model/snapshot.js';
+import type { Result, VxbridgeApi } from '../../electron/contract/ipc-contract.js';
 import { legSnapshots, type FakeApi } from '../src/testing/fake-api.js';
 
 export interface SimOptions {

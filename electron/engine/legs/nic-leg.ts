@@ -1,10 +1,10 @@
 // `W` leg: a local adapter, frames captured and injected through the capture port (pcap).
 
 import type { CaptureHandle, CapturePort } from '../ports/capture-port.js';
-import type { PeerSnapshot } from '../stats/snapshot.js';
+import type { PeerSnapshot } from '../../model/snapshot.js';
 import type { PeerRef } from '../switch/switch-port.js';
 import { EchoFilter } from './echo-filter.js';
-import type { NicLegSpec } from './leg-spec.js';
+import type { NicLegSpec } from '../../model/leg-spec.js';
 import type { LegContext } from './running-leg.js';
 import { RunningLeg } from './running-leg.js';
 import { OffloadWatch } from './offload-watch.js';

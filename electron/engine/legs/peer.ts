@@ -1,7 +1,7 @@
 // A remote VTEP / UDP endpoint of a tunnel leg, with its counters.
 
 import { Traffic } from '../stats/counters.js';
-import type { PeerSnapshot } from '../stats/snapshot.js';
+import type { PeerSnapshot } from '../../model/snapshot.js';
 import type { PeerRef } from '../switch/switch-port.js';
 
 export class Peer implements PeerRef {

@@ -2,10 +2,10 @@
 
 import type { BridgeEvent, Clock } from '../bridge-api.js';
 import { Drops, Traffic } from '../stats/counters.js';
-import type { LegSnapshot, LegState, PeerSnapshot } from '../stats/snapshot.js';
+import type { LegSnapshot, LegState, PeerSnapshot } from '../../model/snapshot.js';
 import type { SegmentSwitch } from '../switch/segment-switch.js';
 import type { PeerRef, SwitchPort } from '../switch/switch-port.js';
-import type { LegSpec } from './leg-spec.js';
+import type { LegSpec } from '../../model/leg-spec.js';
 
 const MAX_WARNINGS = 16;
 

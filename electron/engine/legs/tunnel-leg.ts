@@ -2,8 +2,8 @@
 // header + frame written once into a slot and sent to one or many peers.
 
 import type { UdpBindOptions, UdpPort, UdpSocketHandle } from '../ports/udp-port.js';
-import type { PeerSnapshot } from '../stats/snapshot.js';
-import type { LegSpec } from './leg-spec.js';
+import type { PeerSnapshot } from '../../model/snapshot.js';
+import type { LegSpec } from '../../model/leg-spec.js';
 import type { PeerRef } from '../switch/switch-port.js';
 import type { Peer } from './peer.js';
 import { RunningLeg, type LegContext } from './running-leg.js';

@@ -3,7 +3,7 @@
 
 import type { UdpBindOptions, UdpPort } from '../ports/udp-port.js';
 import type { PeerRef } from '../switch/switch-port.js';
-import type { UdpLegSpec } from './leg-spec.js';
+import type { UdpLegSpec } from '../../model/leg-spec.js';
 import { Peer } from './peer.js';
 import type { LegContext } from './running-leg.js';
 import { TunnelLeg } from './tunnel-leg.js';

@@ -7,7 +7,7 @@ import { ETH_HEADER_LEN } from '../codec/mac.js';
 import { VXLAN_HEADER_LEN, NOT_VXLAN, readVxlanVni, writeVxlanHeader } from '../codec/vxlan.js';
 import type { UdpBindOptions, UdpPort, UdpSocketHandle } from '../ports/udp-port.js';
 import type { PeerRef } from '../switch/switch-port.js';
-import { vxlanPort, type VxlanLegSpec } from './leg-spec.js';
+import { vxlanPort, type VxlanLegSpec } from '../../model/leg-spec.js';
 import { Peer } from './peer.js';
 import type { LegContext } from './running-leg.js';
 import { TunnelLeg } from './tunnel-leg.js';

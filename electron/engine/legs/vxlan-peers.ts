@@ -5,8 +5,8 @@
 //  provider:      VTEPs learned by (IP, source port): they sit behind PAT.
 //  access:        the one provider.
 
-import type { VxlanLegSpec } from './leg-spec.js';
-import { vxlanPort } from './leg-spec.js';
+import type { VxlanLegSpec } from '../../model/leg-spec.js';
+import { vxlanPort } from '../../model/leg-spec.js';
 import { Peer } from './peer.js';
 
 export const DEFAULT_PEER_AGEING_MS = 300_000;

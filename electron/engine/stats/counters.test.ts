@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DROP_REASONS } from './snapshot.js';
+import { DROP_REASONS } from '../../model/snapshot.js';
 import { Drops, Traffic } from './counters.js';
 
 describe('counters', () => {

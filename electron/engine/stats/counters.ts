@@ -1,7 +1,7 @@
 // Mutable counters kept on legs and peers: plain number fields, bumped on the
 // hot path, copied into a frozen snapshot about once a second.
 
-import { DROP_REASONS, type DropCounts, type DropReason, type TrafficCounters } from './snapshot.js';
+import { DROP_REASONS, type DropCounts, type DropReason, type TrafficCounters } from '../../model/snapshot.js';
 
 export class Traffic {
   rxPackets = 0;

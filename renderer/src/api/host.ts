@@ -2,7 +2,7 @@
 // In Electron the preload's window.vxbridge is always "connected"; in a browser
 // served by `ubdg ui` the WebSocket client reports connecting/connected/disconnected.
 
-import type { VxbridgeApi } from '../../../electron/shared/ipc-contract.js';
+import type { VxbridgeApi } from '../../../electron/contract/ipc-contract.js';
 
 export type LinkState = 'connecting' | 'connected' | 'disconnected';
 

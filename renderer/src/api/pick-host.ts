@@ -1,7 +1,7 @@
 // window.vxbridge (Electron preload) when present, else the WebSocket client to
 // the `ubdg ui` host that served this page.
 
-import type { VxbridgeApi } from '../../../electron/shared/ipc-contract.js';
+import type { VxbridgeApi } from '../../../electron/contract/ipc-contract.js';
 import { staticHost, type ApiHost, type LinkStatus } from './host.js';
 import { createWsHost, wsUrlFromLocation } from './ws-client.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { WsRequest } from '../../../electron/shared/ipc-contract.js';
+import type { WsRequest } from '../../../electron/contract/ipc-contract.js';
 import type { LinkStatus } from './host.js';
 import { createWsHost, NOT_CONNECTED, wsUrlFromLocation, type SocketLike } from './ws-client.js';
 

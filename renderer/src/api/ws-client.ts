@@ -14,7 +14,7 @@ import {
   type WsPush,
   type WsReply,
   type WsRequest,
-} from '../../../electron/shared/ipc-contract.js';
+} from '../../../electron/contract/ipc-contract.js';
 import type { ApiHost, LinkStatus } from './host.js';
 
 /** The subset of the browser WebSocket we use; tests pass a fake. */

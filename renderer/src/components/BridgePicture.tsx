@@ -2,10 +2,10 @@
 // Edges carry traffic animation when packets flow; new peers glow.
 
 import { useMemo, type ReactElement } from 'react';
-import { parseLeg } from '../../../electron/engine/legs/leg-grammar.js';
-import type { LegSpec } from '../../../electron/engine/legs/leg-spec.js';
+import { parseLeg } from '../../../electron/model/leg-grammar.js';
+import type { LegSpec } from '../../../electron/model/leg-spec.js';
 import type { NicInfo } from '../../../electron/engine/ports/capture-port.js';
-import type { LegState, PeerSnapshot } from '../../../electron/engine/stats/snapshot.js';
+import type { LegState, PeerSnapshot } from '../../../electron/model/snapshot.js';
 import { formatBitRate } from '../lib/format.js';
 import { legProblem } from '../lib/leg-form.js';
 import { findNic } from '../lib/nic.js';

@@ -3,8 +3,8 @@
 // and the string itself can be edited directly.
 
 import { useId, useMemo, useState, type ReactElement } from 'react';
-import { describeLeg } from '../../../electron/engine/legs/describe-leg.js';
-import { VXLAN_PORT_IANA, VXLAN_PORT_LINUX, type LegKind, type VxlanMode } from '../../../electron/engine/legs/leg-spec.js';
+import { describeLeg } from '../../../electron/model/describe-leg.js';
+import { VXLAN_PORT_IANA, VXLAN_PORT_LINUX, type LegKind, type VxlanMode } from '../../../electron/model/leg-spec.js';
 import type { NicInfo } from '../../../electron/engine/ports/capture-port.js';
 import type { FieldName, KeySource, LegCheck, LegFields } from '../lib/leg-form.js';
 import { localIpv4 } from '../lib/nic.js';

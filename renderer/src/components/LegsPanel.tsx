@@ -2,10 +2,10 @@
 // paste a `ubdg` command line, copy as one.
 
 import { useState, type ReactElement } from 'react';
-import { formatLeg, parseLeg } from '../../../electron/engine/legs/leg-grammar.js';
-import { parseCommandLine } from '../../../electron/engine/legs/command-line.js';
-import { describeLeg } from '../../../electron/engine/legs/describe-leg.js';
-import type { LegKind, LegSpec } from '../../../electron/engine/legs/leg-spec.js';
+import { formatLeg, parseLeg } from '../../../electron/model/leg-grammar.js';
+import { parseCommandLine } from '../../../electron/model/command-line.js';
+import { describeLeg } from '../../../electron/model/describe-leg.js';
+import type { LegKind, LegSpec } from '../../../electron/model/leg-spec.js';
 import type { NicInfo } from '../../../electron/engine/ports/capture-port.js';
 import { legProblem } from '../lib/leg-form.js';
 import { findNic } from '../lib/nic.js';

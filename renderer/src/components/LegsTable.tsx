@@ -1,8 +1,8 @@
 // The running legs: state, receive/send rates, a sparkline, drops by reason.
 
 import { Fragment, useState, type ReactElement } from 'react';
-import { parseLeg } from '../../../electron/engine/legs/leg-grammar.js';
-import { DROP_REASONS, type DropReason, type LegSnapshot, type LegState } from '../../../electron/engine/stats/snapshot.js';
+import { parseLeg } from '../../../electron/model/leg-grammar.js';
+import { DROP_REASONS, type DropReason, type LegSnapshot, type LegState } from '../../../electron/model/snapshot.js';
 import { formatBitRate, formatBytes, formatCount, formatPps } from '../lib/format.js';
 import { ZERO_RATE } from '../lib/rates.js';
 import { isLive, useBridge } from '../stores/bridge-store.js';

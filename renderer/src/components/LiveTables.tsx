@@ -2,7 +2,7 @@
 // when expired), MAC table and event log, as tabs over windowed tables.
 
 import { useEffect, useMemo, useState, type CSSProperties, type ReactElement } from 'react';
-import type { LegSnapshot, MacSnapshot, PeerSnapshot } from '../../../electron/engine/stats/snapshot.js';
+import type { LegSnapshot, MacSnapshot, PeerSnapshot } from '../../../electron/model/snapshot.js';
 import { formatAgo, formatBitRate, formatBytes, formatClock, formatCount, formatPps } from '../lib/format.js';
 import { peerKey, ZERO_RATE, type Rate } from '../lib/rates.js';
 import { isLive, isNewPeer, NEW_PEER_MS, peerAgeing, PEER_AGEING_MS, useBridge, type LogEntry } from '../stores/bridge-store.js';

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PeerSnapshot } from '../../../electron/engine/stats/snapshot.js';
+import type { PeerSnapshot } from '../../../electron/model/snapshot.js';
 import { ZERO_RATE } from '../lib/rates.js';
 import { legSnapshots } from '../testing/fake-api.js';
 import { PeersTable, type PeerRow } from './LiveTables.js';

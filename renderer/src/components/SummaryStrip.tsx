@@ -1,7 +1,7 @@
 // Key figures at a glance.
 
 import type { ReactElement, ReactNode } from 'react';
-import { DROP_REASONS } from '../../../electron/engine/stats/snapshot.js';
+import { DROP_REASONS } from '../../../electron/model/snapshot.js';
 import { formatBitRate, formatCount, formatPps } from '../lib/format.js';
 import { isLive, isNewPeer, useBridge } from '../stores/bridge-store.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkFields, composeLeg, DEFAULT_FIELDS, fieldsFromSpec, legProblem, type LegFields } from './leg-form.js';
-import { parseLeg } from '../../../electron/engine/legs/leg-grammar.js';
+import { parseLeg } from '../../../electron/model/leg-grammar.js';
 
 const f = (patch: Partial<LegFields>): LegFields => ({ ...DEFAULT_FIELDS, ...patch });
 

@@ -3,9 +3,9 @@
 // the CLI uses (parseLeg). Each field remembers where it sits in that string, so
 // the parser's error offset lands on the field that caused it.
 
-import { isMulticastIpv4, parseLeg } from '../../../electron/engine/legs/leg-grammar.js';
-import type { LegKind, LegSpec, VxlanMode } from '../../../electron/engine/legs/leg-spec.js';
-import { assertNever } from '../../../electron/engine/legs/leg-spec.js';
+import { isMulticastIpv4, parseLeg } from '../../../electron/model/leg-grammar.js';
+import type { LegKind, LegSpec, VxlanMode } from '../../../electron/model/leg-spec.js';
+import { assertNever } from '../../../electron/model/leg-spec.js';
 
 export type KeySource = 'none' | 'literal' | 'env';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BridgeSnapshot } from '../../../electron/engine/stats/snapshot.js';
+import type { BridgeSnapshot } from '../../../electron/model/snapshot.js';
 import { legSnapshots } from '../testing/fake-api.js';
 import { computeRates, peerKey, rateBetween } from './rates.js';
 import { pushBounded } from './ring.js';

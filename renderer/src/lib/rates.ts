@@ -1,7 +1,7 @@
 // Rates from two consecutive cumulative snapshots. The engine only ever sends
 // counters; every per-second figure the UI shows is computed here.
 
-import type { BridgeSnapshot, TrafficCounters } from '../../../electron/engine/stats/snapshot.js';
+import type { BridgeSnapshot, TrafficCounters } from '../../../electron/model/snapshot.js';
 
 export interface Rate {
   readonly rxPps: number;

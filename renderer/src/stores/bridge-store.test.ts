@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { BridgeSnapshot, PeerSnapshot } from '../../../electron/engine/stats/snapshot.js';
+import type { BridgeSnapshot, PeerSnapshot } from '../../../electron/model/snapshot.js';
 import { staticHost } from '../api/host.js';
 import { createFakeApi, legSnapshots, type FakeApi } from '../testing/fake-api.js';
 import { GHOST_MS, HISTORY_BOUNDS, isLive, isNewPeer, resetBridge, useBridge } from './bridge-store.js';

@@ -4,7 +4,7 @@
 
 import { create } from 'zustand';
 import type { BridgeEvent } from '../../../electron/engine/bridge-api.js';
-import type { BridgeSnapshot, PeerSnapshot } from '../../../electron/engine/stats/snapshot.js';
+import type { BridgeSnapshot, PeerSnapshot } from '../../../electron/model/snapshot.js';
 import { computeRates, peerKey, type SnapshotRates } from '../lib/rates.js';
 import { pushBounded, type HistoryPoint, type RingBounds } from '../lib/ring.js';
 import { api } from './connection-store.js';

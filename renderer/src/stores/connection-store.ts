@@ -2,7 +2,7 @@
 // about itself, and the adapters it can bridge.
 
 import { create } from 'zustand';
-import type { AppInfo, VxbridgeApi } from '../../../electron/shared/ipc-contract.js';
+import type { AppInfo, VxbridgeApi } from '../../../electron/contract/ipc-contract.js';
 import type { NicInfo } from '../../../electron/engine/ports/capture-port.js';
 import type { ApiHost, LinkStatus } from '../api/host.js';
 

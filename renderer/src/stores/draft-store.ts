@@ -3,9 +3,9 @@
 // copy of whole `ubdg` command lines live here too.
 
 import { create } from 'zustand';
-import { formatLeg } from '../../../electron/engine/legs/leg-grammar.js';
-import { formatCommandLine, parseCommandLine } from '../../../electron/engine/legs/command-line.js';
-import type { LegKind } from '../../../electron/engine/legs/leg-spec.js';
+import { formatLeg } from '../../../electron/model/leg-grammar.js';
+import { formatCommandLine, parseCommandLine } from '../../../electron/model/command-line.js';
+import type { LegKind } from '../../../electron/model/leg-spec.js';
 import { checkFields, checkText, composeLeg, DEFAULT_FIELDS, fieldsFromSpec, type LegCheck, type LegFields } from '../lib/leg-form.js';
 
 export interface LegDraft {

@@ -2,7 +2,7 @@
 // Loading puts the profile's legs into the draft store; saving takes them from it.
 
 import { create } from 'zustand';
-import type { Profile, ProfileSummary } from '../../../electron/shared/ipc-contract.js';
+import type { Profile, ProfileSummary } from '../../../electron/contract/ipc-contract.js';
 import { api, useConnection } from './connection-store.js';
 import { startableLegs, useDrafts } from './draft-store.js';
 

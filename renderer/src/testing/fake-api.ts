@@ -2,10 +2,10 @@
 // hand (emitSnapshot); the preview adds a simulator (dev/simulator.ts).
 
 import type { BridgeEvent } from '../../../electron/engine/bridge-api.js';
-import { formatLeg, parseLeg } from '../../../electron/engine/legs/leg-grammar.js';
+import { formatLeg, parseLeg } from '../../../electron/model/leg-grammar.js';
 import type { NicInfo } from '../../../electron/engine/ports/capture-port.js';
-import { zeroDrops, type BridgeSnapshot, type LegSnapshot } from '../../../electron/engine/stats/snapshot.js';
-import type { AppInfo, Profile, ProfileSummary, Result, VxbridgeApi } from '../../../electron/shared/ipc-contract.js';
+import { zeroDrops, type BridgeSnapshot, type LegSnapshot } from '../../../electron/model/snapshot.js';
+import type { AppInfo, Profile, ProfileSummary, Result, VxbridgeApi } from '../../../electron/contract/ipc-contract.js';
 
 export const SAMPLE_NICS: readonly NicInfo[] = [
   {

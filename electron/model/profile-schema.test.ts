@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { maskLegKey, parseProfileJson, profileNameProblem, serializeProfile, validateProfile } from './profile-schema.js';
 import { shapeOnlyLegValidator as legs } from './test-legs.js';
-import { formatParseError, parseLeg } from '../../engine/legs/leg-grammar.js';
+import { formatParseError, parseLeg } from './leg-grammar.js';
 import type { LegValidator } from './profile-schema.js';
 
 /** The real grammar, its error as one line (as the backend wires it). */

@@ -4,7 +4,7 @@
 
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Profile, ProfileSummary } from '../ipc-contract.js';
+import type { Profile, ProfileSummary } from '../../contract/ipc-contract.js';
 import { isTempFileName, sweepTempFiles, writeFileAtomic, type AtomicFs } from './atomic-write.js';
 import {
   PROFILE_FILE_EXT,
@@ -15,7 +15,7 @@ import {
   serializeProfile,
   validateProfile,
   type LegValidator,
-} from './profile-schema.js';
+} from '../../model/profile-schema.js';
 
 export type ProfileErrorCode = 'invalid' | 'not-found' | 'exists' | 'io';
 

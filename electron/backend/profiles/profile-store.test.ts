@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nodeAtomicFs, type AtomicFs } from './atomic-write.js';
 import { createProfileStore, ProfileError, type ProfileStore } from './profile-store.js';
-import { shapeOnlyLegValidator } from './test-legs.js';
+import { shapeOnlyLegValidator } from '../../model/test-legs.js';
 
 let dataDir: string;
 let store: ProfileStore;

@@ -3,8 +3,8 @@
 // The leg grammar is passed in (LegValidator) so this file stays free of the engine;
 // only the grammar's key masking (pure, no Node imports) is used directly.
 
-import { maskKeysInText } from '../../engine/legs/leg-grammar.js';
-import type { Profile } from '../ipc-contract.js';
+import { maskKeysInText } from './leg-grammar.js';
+import type { Profile } from '../contract/ipc-contract.js';
 
 export const PROFILE_VERSION = 1;
 export const PROFILE_NAME_MAX = 64;

@@ -5,7 +5,7 @@
 
 import type { NicInfo } from '../engine/ports/capture-port.js';
 import type { BridgeEvent } from '../engine/bridge-api.js';
-import type { BridgeSnapshot } from '../engine/stats/snapshot.js';
+import type { BridgeSnapshot } from '../model/snapshot.js';
 
 /** A saved bridge setup. Stored as versioned JSON (see profiles/). */
 export interface Profile {
