@@ -5,7 +5,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NicInfo } from '../electron/engine/ports/capture-port.js';
+import type { NicInfo } from '../electron/model/nic-info.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const NS = `vxbnat${process.pid}a`;

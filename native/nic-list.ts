@@ -2,7 +2,7 @@
 // interfaces and, on Linux, /sys/class/net. Merging is in nic-merge.ts.
 import { access, readFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
-import type { NicInfo } from '../electron/engine/ports/capture-port.js';
+import type { NicInfo } from '../electron/model/nic-info.js';
 import { loadCap } from './cap-loader.js';
 import type { CapLoader } from './cap-types.js';
 import { mergeNics, type SysfsNic } from './nic-merge.js';

@@ -1,7 +1,7 @@
 // Pure merging of what pcap, Node and (on Linux) sysfs say about each adapter
 // into NicInfo records. No OS access here: nic-list.ts gathers the inputs.
 import type { NetworkInterfaceInfo } from 'node:os';
-import type { NicInfo } from '../electron/engine/ports/capture-port.js';
+import type { NicInfo } from '../electron/model/nic-info.js';
 import type { CapDevice } from './cap-types.js';
 
 /** What /sys/class/net/IF says (Linux); every field is optional. */

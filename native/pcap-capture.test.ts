@@ -146,11 +146,10 @@ describe('capture handle', () => {
     expect(cap.sent).toHaveLength(0);
   });
 
-  it('keeps the stats shape, closes once and stops delivering and sending', () => {
+  it('closes once and stops delivering and sending', () => {
     let frames = 0;
     const h = setup().open('eth0', () => frames++, { bufferBytes: 1 << 20 });
     const cap = FakeCap.instances[0]!;
-    expect(h.stats()).toEqual({ received: 0, dropped: 0, ifDropped: 0 });
     h.close();
     h.close();
     expect(cap.closes).toBe(1);

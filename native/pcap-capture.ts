@@ -9,12 +9,6 @@ import { listNicsWith } from './nic-list.js';
 /** cap sets this snaplen (binding.cc); the frame buffer is sized for it. */
 export const PCAP_SNAPLEN = 65535;
 
-/** Default kernel capture buffer. Measured (native/bench/README.md), offloads
- *  off: 1 MiB lost 8-21 % of a 60-byte flood from a veth and up to 24 % of
- *  20 000-frame bursts; 8 MiB lost nothing at up to 410 k frames/s; 32 MiB
- *  gained nothing more. */
-export const DEFAULT_CAPTURE_BUFFER_BYTES = 8 * 2 ** 20;
-
 /** cap 0.2.1 crashes if a handle whose open() failed is ever closed or garbage
  *  collected (its destructor stops a uv_poll_t that was never initialised).
  *  Such handles are kept here for the life of the process: one small leak per
@@ -92,11 +86,6 @@ class PcapHandle implements CaptureHandle {
     }
   }
 
-  /** cap 0.2.1 does not expose pcap_stats(): the shape is kept, all zeros. */
-  stats(): { readonly received: number; readonly dropped: number; readonly ifDropped: number } {
-    return ZERO_STATS;
-  }
-
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -109,5 +98,3 @@ class PcapHandle implements CaptureHandle {
 function clampBufferBytes(n: number): number {
   return Number.isFinite(n) ? Math.min(0x7fffffff, Math.max(0, Math.floor(n))) : 0;
 }
-
-const ZERO_STATS = Object.freeze({ received: 0, dropped: 0, ifDropped: 0 });

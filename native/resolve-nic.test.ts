@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NicInfo } from '../electron/engine/ports/capture-port.js';
+import type { NicInfo } from '../electron/model/nic-info.js';
 import { formatNicTable, resolveNic } from './resolve-nic.js';
 
 const nic = (index: number, name: string, description: string, extra: Partial<NicInfo> = {}): NicInfo => ({

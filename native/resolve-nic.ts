@@ -1,6 +1,6 @@
 // Turns what a user typed (W leg argument, --nic) into one adapter, and prints
 // the adapter table for `ubdg --list-nics`. Pure.
-import type { NicInfo } from '../electron/engine/ports/capture-port.js';
+import type { NicInfo } from '../electron/model/nic-info.js';
 
 export type ResolveNicResult = { ok: true; nic: NicInfo } | { ok: false; error: string };
 

@@ -6,7 +6,7 @@ import { CaptureError } from '../engine/ports/capture-port.js';
 import { API_METHODS, INVOKE_CHANNELS } from '../contract/ipc-contract.js';
 import { createProfileStore } from './profiles/profile-store.js';
 import { createBackend, type Backend, type BackendDeps, type PushMessage } from './backend.js';
-import { createFakeBridge, fakeParseLeg, type FakeBridge, type FakeBridgeOptions } from './fake-bridge.js';
+import { createFakeBridge, type FakeBridge, type FakeBridgeOptions } from './fake-bridge.js';
 
 let dataDir: string;
 let bridges: FakeBridge[];
@@ -15,19 +15,12 @@ let pushes: PushMessage[];
 let backend: Backend;
 
 function make(extra: Partial<BackendDeps> = {}): Backend {
-  const profiles = createProfileStore({
-    dataDir,
-    validateLeg: (t) => {
-      const r = fakeParseLeg(t);
-      return r.ok ? undefined : r.error;
-    },
-  });
+  const profiles = createProfileStore({ dataDir });
   const b = createBackend({
     host: 'browser',
     version: '9.9.9',
     platform: 'linux',
     profiles,
-    parseLeg: fakeParseLeg,
     createBridge: (legs) => {
       const fb = createFakeBridge(legs, bridgeOpts);
       bridges.push(fb);
@@ -97,6 +90,12 @@ describe('handlers', () => {
     if (!r.ok) expect(r.error).toContain(error);
   });
 
+  it.each(['5000#X:E', '99999999#W:E', 'garbage', '5000#V:E@10.0.0.1'])('bridge:start names a bad leg %s in one line, with what was expected', async (leg) => {
+    const r = await backend.invoke('bridge:start', [[leg]]);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(/^legs\[0\]: invalid leg "[^\n]*; expected [^\n]*$/);
+  });
+
   it('rejects unknown channels and non-list arguments', async () => {
     expect(await backend.invoke('shell:exec', [])).toEqual({ ok: false, error: 'Unknown channel "shell:exec"' });
     expect(await backend.invoke(undefined, [])).toMatchObject({ ok: false });
@@ -125,7 +124,7 @@ describe('handlers', () => {
     });
     expect(await b.handlers['nics:list']()).toEqual({
       ok: false,
-      error: 'Cannot list network adapters: Npcap is not installed. Install it from https://npcap.com/#download.',
+      error: 'Cannot list network adapters: Npcap is not installed. Fix: Install it from https://npcap.com/#download.',
     });
   });
 
@@ -201,7 +200,7 @@ describe('bridge', () => {
     bridgeOpts = { startError: new CaptureError('permission', 'No permission to capture on "eth0".', 'Run as root.') };
     expect(await backend.handlers['bridge:start'](LEGS)).toEqual({
       ok: false,
-      error: 'Cannot start the bridge: No permission to capture on "eth0". Run as root.',
+      error: 'Cannot start the bridge: No permission to capture on "eth0". Fix: Run as root.',
     });
     expect(bridges[0]?.calls).toEqual(['start', 'stop']);
     expect(await backend.handlers['bridge:status']()).toEqual({ ok: true, value: null });
@@ -240,9 +239,8 @@ describe('bridge', () => {
     const lonely = createBackend({
       host: 'browser',
       version: '1',
-      profiles: createProfileStore({ dataDir, validateLeg: () => undefined }),
-      parseLeg: fakeParseLeg,
-      createBridge: (legs) => {
+      profiles: createProfileStore({ dataDir }),
+        createBridge: (legs) => {
         const fb = createFakeBridge(legs);
         bridges.push(fb);
         return fb;

@@ -5,9 +5,11 @@
 // It owns the one running bridge and pushes one snapshot per tick (~4 Hz)
 // plus the engine's events to subscribers.
 
-import type { BridgeEvent, BridgeHandle } from '../engine/bridge-api.js';
+import { SNAPSHOT_INTERVAL_MS } from '../model/defaults.js';
 import type { LegSpec } from '../model/leg-spec.js';
-import { CaptureError, type NicInfo } from '../engine/ports/capture-port.js';
+import type { NicInfo } from '../model/nic-info.js';
+import { errorText, FixableError } from '../model/user-error.js';
+import { createBridgeRunner, RESOLVE_NIC_TIMEOUT_MS, withTimeout, type BridgeRunnerDeps } from './bridge-runner.js';
 import type { BridgeSnapshot } from '../model/snapshot.js';
 import {
   INVOKE_CHANNELS,
@@ -18,11 +20,8 @@ import {
   type PushChannels,
   type Result,
 } from '../contract/ipc-contract.js';
-import { PROFILE_FILE_MAX_BYTES, describe, maskLegKey, validateLegList } from '../model/profile-schema.js';
+import { PROFILE_FILE_MAX_BYTES, describe, parseLegList } from '../model/profile-schema.js';
 import { ProfileError, type ProfileStore } from './profiles/profile-store.js';
-
-/** Leg grammar, normalized: the error is already a user-facing sentence. */
-export type LegParser = (text: string) => { readonly ok: true; readonly spec: LegSpec } | { readonly ok: false; readonly error: string };
 
 /** Native file dialogs (Electron only; the browser host has none). */
 export interface FileDialogs {
@@ -32,29 +31,22 @@ export interface FileDialogs {
   importProfile(): Promise<string | null>;
 }
 
-export interface Timers {
-  setInterval(fn: () => void, ms: number): unknown;
-  clearInterval(handle: unknown): void;
-}
-
 export interface BackendDeps {
   readonly host: AppInfo['host'];
   readonly version: string;
   readonly platform?: string;
   readonly profiles: ProfileStore;
-  readonly parseLeg: LegParser;
   /** Builds (does not start) a bridge; the engine's createBridge with real or fake ports. */
-  readonly createBridge: (legs: readonly LegSpec[]) => BridgeHandle;
+  readonly createBridge: BridgeRunnerDeps['createBridge'];
   readonly listNics: () => Promise<readonly NicInfo[]>;
   /** Turns what the user typed for a W leg (name, description, index) into the
    *  adapter name pcap opens. Default: taken as is. */
-  readonly resolveNic?: (query: string) => Promise<{ readonly ok: true; readonly name: string } | { readonly ok: false; readonly error: string }>;
+  readonly resolveNic?: BridgeRunnerDeps['resolveNic'];
   /** What keeps capture from working (no Npcap, no permission), or undefined. */
   readonly captureProblem?: () => Promise<string | undefined>;
   readonly dialogs?: FileDialogs;
-  /** Snapshot push period; default 250 ms (4 Hz). */
+  /** Snapshot push period; default SNAPSHOT_INTERVAL_MS. */
   readonly snapshotIntervalMs?: number;
-  readonly timers?: Timers;
   readonly log?: (line: string) => void;
 }
 
@@ -76,17 +68,8 @@ export interface Backend {
   dispose(): Promise<void>;
 }
 
-export const DEFAULT_SNAPSHOT_INTERVAL_MS = 250;
-const LIST_NICS_TIMEOUT_MS = 10_000;
-
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 const fail = <T>(error: string): Result<T> => ({ ok: false, error });
-
-function messageOf(err: unknown): string {
-  if (err instanceof CaptureError) return `${err.message} ${err.fix}`;
-  if (err instanceof Error) return err.message;
-  return String(err);
-}
 
 function isInvokeChannel(c: unknown): c is InvokeChannel {
   return typeof c === 'string' && (INVOKE_CHANNELS as readonly string[]).includes(c);
@@ -103,179 +86,46 @@ function nameArg(v: unknown, field: string): string | undefined {
   return undefined;
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
-}
-
-interface Running {
-  readonly handle: BridgeHandle;
-  readonly unsubscribe: () => void;
-  ticker: unknown;
-}
-
 export function createBackend(deps: BackendDeps): Backend {
-  const timers: Timers = deps.timers ?? {
-    setInterval: (fn, ms) => setInterval(fn, ms),
-    clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
-  };
   const log = deps.log ?? (() => undefined);
-  const period = deps.snapshotIntervalMs ?? DEFAULT_SNAPSHOT_INTERVAL_MS;
   const listeners = new Set<PushListener>();
-  let running: Running | null = null;
-  let disposed = false;
-  // start/stop run one at a time.
-  let lock: Promise<unknown> = Promise.resolve();
-  let starting = false;
-  /** Bumped by every stop/dispose: a start that began under an older value was cancelled. */
-  let stopGeneration = 0;
-
-  function serial<T>(op: () => Promise<T>): Promise<T> {
-    const run = lock.then(op, op);
-    lock = run.catch(() => undefined);
-    return run;
-  }
 
   function emit(message: PushMessage): void {
     for (const l of [...listeners]) {
       try {
         l(message);
       } catch (err) {
-        log(`push listener failed: ${messageOf(err)}`);
+        log(`push listener failed: ${errorText(err)}`);
       }
     }
   }
 
-  function tick(): void {
-    if (!running || listeners.size === 0) return;
-    try {
-      emit({ channel: 'bridge:snapshot', payload: running.handle.snapshot() });
-    } catch (err) {
-      log(`snapshot failed: ${messageOf(err)}`);
-    }
-  }
+  const bridge = createBridgeRunner({
+    createBridge: deps.createBridge,
+    ...(deps.resolveNic ? { resolveNic: deps.resolveNic } : {}),
+    periodMs: deps.snapshotIntervalMs ?? SNAPSHOT_INTERVAL_MS,
+    listening: () => listeners.size > 0,
+    onSnapshot: (payload) => emit({ channel: 'bridge:snapshot', payload }),
+    onEvent: (payload) => emit({ channel: 'bridge:event', payload }),
+    log,
+  });
 
-  const validateLeg = (text: string): string | undefined => {
-    const r = deps.parseLeg(text);
-    return r.ok ? undefined : r.error;
-  };
-
-  /** Leg strings → specs, or an error naming the leg. */
+  /** Leg strings → specs (parsed once), or an error naming the leg. */
   function parseLegs(value: unknown): Result<readonly LegSpec[]> {
-    const list = validateLegList(value, validateLeg, 'legs');
+    const list = parseLegList(value, 'legs');
     if (!list.ok) return fail(list.error);
     if (list.value.length === 0) return fail('legs: add at least one leg');
-    const specs: LegSpec[] = [];
-    for (const [i, text] of list.value.entries()) {
-      const r = deps.parseLeg(text);
-      if (!r.ok) return fail(`legs[${i}]: invalid leg ${JSON.stringify(maskLegKey(text))}: ${r.error}`);
-      if (r.spec.kind === 'W' && (r.spec.nic === undefined || r.spec.nic === '')) {
+    for (const [i, { text, spec }] of list.value.entries()) {
+      if (spec.kind === 'W' && (spec.nic === undefined || spec.nic === '')) {
         return fail(`legs[${i}]: pick a network adapter for the W leg ${JSON.stringify(text)} (e.g. ${text}@eth0; see the adapter list)`);
       }
-      specs.push(r.spec);
     }
-    return ok(specs);
-  }
-
-  async function stopRunning(): Promise<void> {
-    const r = running;
-    if (!r) return;
-    running = null;
-    if (r.ticker !== undefined) timers.clearInterval(r.ticker);
-    try {
-      await r.handle.stop();
-    } catch (err) {
-      log(`bridge stop failed: ${messageOf(err)}`);
-    }
-    r.unsubscribe();
-    try {
-      emit({ channel: 'bridge:snapshot', payload: r.handle.snapshot() });
-    } catch (err) {
-      log(`final snapshot failed: ${messageOf(err)}`);
-    }
-  }
-
-  /** W legs: adapter as typed → adapter name. */
-  async function resolveNics(specs: readonly LegSpec[]): Promise<Result<readonly LegSpec[]>> {
-    const resolve = deps.resolveNic;
-    if (!resolve || !specs.some((s) => s.kind === 'W')) return ok(specs);
-    const out: LegSpec[] = [];
-    for (const [i, s] of specs.entries()) {
-      if (s.kind !== 'W' || s.nic === undefined) {
-        out.push(s);
-        continue;
-      }
-      let r: Awaited<ReturnType<typeof resolve>>;
-      try {
-        r = await withTimeout(resolve(s.nic), LIST_NICS_TIMEOUT_MS, 'Listing network adapters');
-      } catch (err) {
-        return fail(`legs[${i}]: ${messageOf(err)}`);
-      }
-      if (!r.ok) return fail(`legs[${i}]: ${r.error}`);
-      out.push({ ...s, nic: r.name });
-    }
-    return ok(out);
+    return ok(list.value.map((l) => l.spec));
   }
 
   async function startBridge(value: unknown): Promise<Result<BridgeSnapshot>> {
     const parsed = parseLegs(value);
-    if (!parsed.ok) return parsed;
-    if (running || starting) return fail('A bridge is already running: stop it first.');
-    starting = true;
-    const generation = stopGeneration;
-    const cancelled = (): boolean => generation !== stopGeneration;
-    const STOPPED = 'The bridge was stopped before it finished starting.';
-    try {
-      const specs = await resolveNics(parsed.value);
-      if (!specs.ok) return specs;
-      return await serial(async () => {
-        if (disposed) return fail('The app is shutting down.');
-        if (cancelled()) return fail(STOPPED);
-        if (running) return fail('A bridge is already running: stop it first.');
-        let handle: BridgeHandle;
-        try {
-          handle = deps.createBridge(specs.value);
-        } catch (err) {
-          return fail(`Cannot create the bridge: ${messageOf(err)}`);
-        }
-        const unsubscribe = handle.onEvent((e: BridgeEvent) => emit({ channel: 'bridge:event', payload: e }));
-        const r: Running = { handle, unsubscribe, ticker: undefined };
-        running = r;
-        r.ticker = timers.setInterval(tick, period);
-        try {
-          await handle.start();
-        } catch (err) {
-          await stopRunning();
-          return fail(`Cannot start the bridge: ${messageOf(err)}`);
-        }
-        if (cancelled()) {
-          // A stop arrived while the bridge was starting: it waits for us, so stop here.
-          await stopRunning();
-          return fail(STOPPED);
-        }
-        const snap = handle.snapshot();
-        if (snap.legs.length > 0 && snap.legs.every((l) => l.state === 'error')) {
-          await stopRunning();
-          const why = snap.legs.map((l) => `leg ${l.id + 1} (${l.leg}): ${l.error ?? 'failed'}`).join('\n');
-          return fail(`No leg could start:\n${why}`);
-        }
-        tick();
-        return ok(snap);
-      });
-    } finally {
-      starting = false;
-    }
+    return parsed.ok ? bridge.start(parsed.value) : parsed;
   }
 
   /** Runs a handler body: ProfileError and anything unexpected become Result errors. */
@@ -283,9 +133,9 @@ export function createBackend(deps: BackendDeps): Backend {
     try {
       return await body();
     } catch (err) {
-      if (err instanceof ProfileError || err instanceof CaptureError) return fail(messageOf(err));
+      if (err instanceof ProfileError || err instanceof FixableError) return fail(errorText(err));
       log(`${channel} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      return fail(`Internal error in ${channel}: ${messageOf(err)}`);
+      return fail(`Internal error in ${channel}: ${errorText(err)}`);
     }
   }
 
@@ -304,7 +154,7 @@ export function createBackend(deps: BackendDeps): Backend {
       try {
         captureProblem = await deps.captureProblem?.();
       } catch (err) {
-        captureProblem = messageOf(err);
+        captureProblem = errorText(err);
       }
       return ok({
         version: deps.version,
@@ -317,23 +167,20 @@ export function createBackend(deps: BackendDeps): Backend {
 
     'nics:list': handler('nics:list', 0, async () => {
       try {
-        return ok(await withTimeout(deps.listNics(), LIST_NICS_TIMEOUT_MS, 'Listing network adapters'));
+        return ok(await withTimeout(deps.listNics(), RESOLVE_NIC_TIMEOUT_MS, 'Listing network adapters'));
       } catch (err) {
-        return fail(`Cannot list network adapters: ${messageOf(err)}`);
+        return fail(`Cannot list network adapters: ${errorText(err)}`);
       }
     }),
 
     'bridge:start': handler('bridge:start', 1, (a) => startBridge(a[0])),
 
-    'bridge:stop': handler('bridge:stop', 0, () => {
-      stopGeneration++; // cancels a start still resolving adapters or starting
-      return serial(async () => {
-        await stopRunning();
-        return ok(null);
-      });
+    'bridge:stop': handler('bridge:stop', 0, async () => {
+      await bridge.stop();
+      return ok(null);
     }),
 
-    'bridge:status': handler('bridge:status', 0, async () => ok(running ? running.handle.snapshot() : null)),
+    'bridge:status': handler('bridge:status', 0, async () => ok(bridge.status())),
 
     'profiles:list': handler('profiles:list', 0, async () => ok(await deps.profiles.list())),
 
@@ -409,10 +256,6 @@ export function createBackend(deps: BackendDeps): Backend {
       return { profile: p.name, result };
     },
 
-    async dispose() {
-      disposed = true;
-      stopGeneration++;
-      await serial(stopRunning);
-    },
+    dispose: () => bridge.dispose(),
   };
 }

@@ -11,7 +11,7 @@ import { RENDERER_CSP } from '../contract/csp.js';
 import { createProfileStore } from './profiles/profile-store.js';
 import { createBackend, type Backend } from './backend.js';
 import { startBrowserHost, type BrowserHost } from './browser-host.js';
-import { createFakeBridge, fakeParseLeg } from './fake-bridge.js';
+import { createFakeBridge } from './fake-bridge.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = fs.existsSync(CHROMIUM);
@@ -45,9 +45,8 @@ describe.skipIf(!haveChromium)('browser host in Chromium', () => {
     backend = createBackend({
       host: 'browser',
       version: '1.2.3',
-      profiles: createProfileStore({ dataDir: path.join(tmp, 'data'), validateLeg: () => undefined }),
-      parseLeg: fakeParseLeg,
-      createBridge: (legs) => createFakeBridge(legs),
+      profiles: createProfileStore({ dataDir: path.join(tmp, 'data') }),
+        createBridge: (legs) => createFakeBridge(legs),
       listNics: async () => [],
     });
     host = await startBrowserHost({ backend, rendererDir: dir, port: 0 });

@@ -23,7 +23,7 @@ describe('diagnoseCapture', () => {
           throw new CaptureError('driver-missing', 'The pcap binding could not be loaded.', 'npm rebuild cap');
         },
       },
-      'The pcap binding could not be loaded. npm rebuild cap',
+      'The pcap binding could not be loaded. Fix: npm rebuild cap',
     ],
     [
       'other error',

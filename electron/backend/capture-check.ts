@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CaptureError } from '../engine/ports/capture-port.js';
+import { errorText } from '../model/user-error.js';
 
 export const NPCAP_DOWNLOAD_URL = 'https://npcap.com/#download';
 const COMPAT = 'tick "Install Npcap in WinPcap API-compatible Mode" in the installer';
@@ -61,7 +62,7 @@ export async function diagnoseCapture(p: CaptureProbes): Promise<string | undefi
   try {
     await p.listNics();
   } catch (err) {
-    if (err instanceof CaptureError) return `${err.message} ${err.fix}`;
+    if (err instanceof CaptureError) return errorText(err);
     return `Network adapters cannot be listed: ${err instanceof Error ? err.message : String(err)}`;
   }
   return undefined;

@@ -1,10 +1,10 @@
 // Test doubles for the backend: a fake BridgeHandle and a shape-only leg parser.
 // Used by backend, browser-host and ui-command tests (the real engine is not needed).
 
-import type { BridgeEvent, BridgeHandle } from '../engine/bridge-api.js';
+import type { BridgeHandle } from '../engine/bridge-api.js';
+import type { BridgeEvent } from '../model/events.js';
 import type { LegSpec } from '../model/leg-spec.js';
 import { zeroDrops, type BridgeSnapshot, type LegState } from '../model/snapshot.js';
-import type { LegParser } from './backend.js';
 
 export interface FakeBridge extends BridgeHandle {
   readonly calls: string[];
@@ -75,20 +75,3 @@ export function createFakeBridge(legs: readonly LegSpec[], opts: FakeBridgeOptio
   };
   return fb;
 }
-
-/** Accepts SEG#W:E[@NIC], SEG#U:E@..., SEG#V:E@... by shape; enough for handler tests. */
-export const fakeParseLeg: LegParser = (text) => {
-  const m = /^(\d+)#([WUV]):E(?:@(.*))?$/.exec(text);
-  if (!m) return { ok: false, error: 'expected SEG#KIND:E[@ARGS] with KIND W, U or V' };
-  const segment = Number(m[1]);
-  if (segment > 0xffffff) return { ok: false, error: 'segment out of range 0..16777215' };
-  const args = m[3];
-  switch (m[2]) {
-    case 'W':
-      return { ok: true, spec: args === undefined ? { kind: 'W', segment } : { kind: 'W', segment, nic: args } };
-    case 'U':
-      return { ok: true, spec: { kind: 'U', segment, localAddress: '127.0.0.1', localPort: 1, remoteAddress: '127.0.0.1', remotePort: 2 } };
-    default:
-      return { ok: true, spec: { kind: 'V', segment, local: '127.0.0.1', remote: { mode: 'provider' } } };
-  }
-};

@@ -5,26 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createProfileStore } from './profiles/profile-store.js';
 import { createBackend } from './backend.js';
 import { createFakeBridge } from './fake-bridge.js';
-import { legParser, validateLegText } from './real-backend.js';
 import type { LegSpec } from '../model/leg-spec.js';
-
-describe('legParser (the real grammar, one-line errors)', () => {
-  it.each(['5000#V:E@10.10.1.10:10.10.2.10+10.10.3.10', '5000#W:E', '5000#V:E@203.0.113.5:0*secret:8000', '5000#V:E@*:203.0.113.5*secret:8000', '5000#V:E@10.1.1.1:239.1.1.1:8472'])(
-    'accepts %s',
-    (leg) => {
-      expect(legParser(leg).ok).toBe(true);
-    },
-  );
-  it.each(['5000#X:E', '99999999#W:E', 'garbage', '5000#V:E@10.0.0.1'])('rejects %s with one line', (leg) => {
-    const r = legParser(leg);
-    expect(r.ok).toBe(false);
-    if (!r.ok) {
-      expect(r.error).not.toContain('\n');
-      expect(r.error).toContain('expected');
-    }
-    expect(validateLegText(leg)).toBeDefined();
-  });
-});
 
 describe('backend with the real grammar', () => {
   const dirs: string[] = [];
@@ -39,8 +20,7 @@ describe('backend with the real grammar', () => {
     const b = createBackend({
       host: 'browser',
       version: '1',
-      profiles: createProfileStore({ dataDir, validateLeg: validateLegText }),
-      parseLeg: legParser,
+      profiles: createProfileStore({ dataDir }),
       createBridge: (legs) => {
         built.push(legs);
         return createFakeBridge(legs);

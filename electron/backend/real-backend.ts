@@ -3,28 +3,13 @@
 // (`cap` must never run in a worker thread).
 
 import { createBridge } from '../engine/bridge.js';
-import { formatParseError, parseLeg } from '../model/leg-grammar.js';
 import { createNodeUdpPort } from '../engine/ports/node-udp.js';
 import type { AppInfo } from '../contract/ipc-contract.js';
 import { createProfileStore } from './profiles/profile-store.js';
 import { createPcapCapturePort } from '../../native/pcap-capture.js';
 import { resolveNic } from '../../native/resolve-nic.js';
-import { createBackend, type Backend, type FileDialogs, type LegParser } from './backend.js';
+import { createBackend, type Backend, type FileDialogs } from './backend.js';
 import { diagnoseCapture, systemCaptureProbes } from './capture-check.js';
-
-/** The leg grammar with its error as one line (the UI shows it in a sentence). */
-export const legParser: LegParser = (text) => {
-  const r = parseLeg(text);
-  if (r.ok) return r;
-  const full = formatParseError(r.error);
-  const last = full.split('\n').at(-1) ?? full;
-  return { ok: false, error: last };
-};
-
-export const validateLegText = (text: string): string | undefined => {
-  const r = legParser(text);
-  return r.ok ? undefined : r.error;
-};
 
 export interface RealBackendOptions {
   readonly host: AppInfo['host'];
@@ -40,8 +25,7 @@ export function createRealBackend(o: RealBackendOptions): Backend {
   return createBackend({
     host: o.host,
     version: o.version,
-    profiles: createProfileStore({ dataDir: o.dataDir, validateLeg: validateLegText }),
-    parseLeg: legParser,
+    profiles: createProfileStore({ dataDir: o.dataDir }),
     createBridge: (legs) => createBridge(legs, { capture, udp }),
     listNics: () => capture.listNics(),
     resolveNic: async (query) => {

@@ -1,4 +1,8 @@
-// `ubdg` command-line options. Legs are every argument that is not an option.
+// `ubdg` command-line options (the table is electron/model/cli-options.ts).
+// Legs are every argument that is not an option.
+
+import { assertNever } from '../model/assert-never.js';
+import { cliOption } from '../model/cli-options.js';
 
 export interface CliArgs {
   readonly command: 'run' | 'help' | 'version' | 'list-nics' | 'ui';
@@ -30,49 +34,46 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const legs: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    switch (a) {
-      case '-h':
-      case '--help':
-        command = 'help';
+    const option = cliOption(a);
+    if (option === undefined) {
+      if (a.startsWith('-')) return { ok: false, error: `unknown option ${a} (see ubdg --help)` };
+      legs.push(a);
+      continue;
+    }
+    switch (option.id) {
+      case 'help':
+      case 'version':
+      case 'list-nics':
+        command = option.id;
         break;
-      case '-V':
-      case '--version':
-        command = 'version';
-        break;
-      case '-l':
-      case '--list-nics':
-        command = 'list-nics';
-        break;
-      case '--json':
+      case 'json':
         json = true;
         break;
-      case '-n':
-      case '--dry-run':
+      case 'dry-run':
         dryRun = true;
         break;
-      case '--interval': {
+      case 'interval': {
         const v = Number(argv[++i]);
         if (!Number.isFinite(v) || v < 0.1 || v > 3600) return { ok: false, error: '--interval needs a number of seconds between 0.1 and 3600, e.g. --interval 1' };
         interval = v;
         break;
       }
-      case '--keepalive': {
+      case 'keepalive': {
         const v = Number(argv[++i]);
         if (!Number.isInteger(v) || v < 1 || v > 3600) return { ok: false, error: '--keepalive needs whole seconds between 1 and 3600, e.g. --keepalive 20' };
         keepaliveS = v;
         break;
       }
-      case '--udp-buffer':
-      case '--pcap-buffer': {
+      case 'udp-buffer':
+      case 'pcap-buffer': {
         const v = parseBytes(argv[++i]);
-        if (v === null) return { ok: false, error: `${a} needs a size between 64K and 1G, e.g. ${a} 4M` };
-        if (a === '--udp-buffer') udpBufferBytes = v;
+        if (v === null) return { ok: false, error: `--${option.id} needs a size between 64K and 1G, e.g. --${option.id} 4M` };
+        if (option.id === 'udp-buffer') udpBufferBytes = v;
         else pcapBufferBytes = v;
         break;
       }
       default:
-        if (a.startsWith('-')) return { ok: false, error: `unknown option ${a} (see ubdg --help)` };
-        legs.push(a);
+        return assertNever(option.id, 'option');
     }
   }
   if (command === 'run' && legs.length === 0) {

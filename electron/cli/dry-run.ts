@@ -3,7 +3,7 @@
 import { describeLeg } from '../model/describe-leg.js';
 import { formatLeg } from '../model/leg-grammar.js';
 import type { LegSpec } from '../model/leg-spec.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 
 export function dryRun(specs: readonly LegSpec[], io: Io): number {
   specs.forEach((s, i) => {

@@ -1,3 +1,6 @@
+import { ACCESS_KEEPALIVE_S } from '../model/defaults.js';
+import { formatCliOptions } from '../model/cli-options.js';
+
 export const HELP = `ubdg — bridge a network adapter to other sites over UDP (vxbridge)
 
 Usage:
@@ -15,19 +18,11 @@ Legs (UBridge-compatible; all legs with the same SEG are bridged together):
       REMOTE = IP[+IP...]        head-end replication to these VTEPs
       REMOTE = 239.x.x.x         multicast group (joined on the interface of LOCAL)
       REMOTE = 0                 provider: learns remote VTEPs (behind PAT) and relays between them
-      LOCAL  = *                 access: behind NAT, sends to the provider REMOTE, keepalive every 20 s
+      LOCAL  = *                 access: behind NAT, sends to the provider REMOTE, keepalive every ${ACCESS_KEEPALIVE_S} s
       *KEY / *env:NAME           pre-shared key (env:NAME reads it from an environment variable)
 
 Options:
-  --json            print one JSON status object per line (legs, peers, MACs) every --interval s
-  --interval S      seconds between status lines (default 1)
-  -n, --dry-run     check the legs and say what they would do; start nothing
-  --keepalive S       access legs: keepalive period in seconds (default 20; NAT mappings often expire after 30)
-  --udp-buffer SIZE   UDP socket buffer of tunnel legs (default 4M; Linux caps it at net.core.rmem_max)
-  --pcap-buffer SIZE  capture buffer of adapter legs (default 8M)
-  -l, --list-nics   list adapters
-  -h, --help        this help
-  -V, --version     version
+${formatCliOptions()}
 
 Examples:
   ubdg 5000#V:E@10.10.1.10:10.10.2.10+10.10.3.10 5000#W:E@lan1

@@ -1,7 +1,7 @@
 // `ubdg --list-nics`.
 
-import { CaptureError } from '../engine/ports/capture-port.js';
-import type { Io } from './main.js';
+import { errorText } from '../model/user-error.js';
+import type { Io } from './io.js';
 
 export async function listNicsCommand(io: Io): Promise<number> {
   const { listNics } = await import('../../native/nic-list.js');
@@ -14,9 +14,4 @@ export async function listNicsCommand(io: Io): Promise<number> {
     io.stderr.write(`ubdg: cannot list adapters: ${errorText(err)}\n`);
     return 1;
   }
-}
-
-export function errorText(err: unknown): string {
-  if (err instanceof CaptureError) return `${err.message}\nFix: ${err.fix}`;
-  return err instanceof Error ? err.message : String(err);
 }

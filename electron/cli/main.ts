@@ -2,18 +2,13 @@
 
 import { createRequire } from 'node:module';
 import { parseArgs } from './args.js';
+import { EXIT_USAGE, type Io } from './io.js';
 import { HELP } from './help.js';
 import { parseLegList } from './leg-list.js';
 import { runBridge } from './run-bridge.js';
 import { dryRun } from './dry-run.js';
 import { listNicsCommand } from './list-nics.js';
 
-export interface Io {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
-}
-
-const EXIT_USAGE = 2;
 
 export async function main(argv: readonly string[], io: Io = process): Promise<number> {
   const parsed = parseArgs(argv);

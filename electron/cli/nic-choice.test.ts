@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NicInfo } from '../engine/ports/capture-port.js';
+import type { NicInfo } from '../model/nic-info.js';
 import type { LegSpec } from '../model/leg-spec.js';
 import { resolveNic, formatNicTable } from '../../native/resolve-nic.js';
 import { chooseNics } from './nic-choice.js';

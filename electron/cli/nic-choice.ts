@@ -2,7 +2,7 @@
 // description or index) to the adapter's real name, or asks on a terminal.
 
 import { createInterface } from 'node:readline/promises';
-import type { NicInfo } from '../engine/ports/capture-port.js';
+import type { NicInfo } from '../model/nic-info.js';
 import type { LegSpec } from '../model/leg-spec.js';
 import { formatLeg } from '../model/leg-grammar.js';
 

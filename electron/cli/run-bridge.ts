@@ -1,13 +1,14 @@
 // Runs a bridge until SIGINT/SIGTERM: status on stderr, --json snapshots on stdout.
 
 import { createBridge } from '../engine/bridge.js';
-import type { BridgeEvent, BridgeOptions } from '../engine/bridge-api.js';
+import type { BridgeOptions } from '../engine/bridge-api.js';
+import type { BridgeEvent } from '../model/events.js';
 import type { LegSpec } from '../model/leg-spec.js';
 import { CaptureError, type CapturePort } from '../engine/ports/capture-port.js';
 import { createNodeUdpPort } from '../engine/ports/node-udp.js';
 import type { BridgeSnapshot } from '../model/snapshot.js';
-import { errorText } from './list-nics.js';
-import type { Io } from './main.js';
+import { errorText } from '../model/user-error.js';
+import { EXIT_FAILED, EXIT_USAGE, type Io } from './io.js';
 import { chooseNics, terminalAsk } from './nic-choice.js';
 import { formatSummary } from './summary.js';
 
@@ -17,8 +18,6 @@ export interface RunOptions {
   readonly engine?: BridgeOptions;
 }
 
-const EXIT_FAILED = 1;
-const EXIT_USAGE = 2;
 const HUMAN_SUMMARY_MS = 10_000;
 
 export async function runBridge(specs: readonly LegSpec[], o: RunOptions, io: Io): Promise<number> {

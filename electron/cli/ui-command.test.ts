@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { WebSocket } from 'ws';
 import { createBackend, type Backend } from '../backend/backend.js';
 import { startBrowserHost, type BrowserHost } from '../backend/browser-host.js';
-import { createFakeBridge, fakeParseLeg, type FakeBridge } from '../backend/fake-bridge.js';
+import { createFakeBridge, type FakeBridge } from '../backend/fake-bridge.js';
 import { WS_PATH, type WsPush, type WsReply } from '../contract/ipc-contract.js';
 import { createProfileStore } from '../backend/profiles/profile-store.js';
 import { parseUiArgs, runUiWith } from './ui-command.js';
@@ -34,8 +34,7 @@ function fakeBackend(dataDir: string): Backend {
   return createBackend({
     host: 'browser',
     version: '0.0.1',
-    profiles: createProfileStore({ dataDir, validateLeg: (t) => (fakeParseLeg(t).ok ? undefined : 'bad leg') }),
-    parseLeg: fakeParseLeg,
+    profiles: createProfileStore({ dataDir }),
     createBridge: (legs) => {
       const fb = createFakeBridge(legs);
       bridges.push(fb);

@@ -5,12 +5,10 @@
 import { spawn } from 'node:child_process';
 import type { Backend } from '../backend/backend.js';
 import { DEFAULT_UI_HOST, isLoopbackHost, startBrowserHost } from '../backend/browser-host.js';
+import type { Io } from './io.js';
 import { defaultDataDir, findAppRoot, readAppVersion, rendererDir } from '../backend/app-paths.js';
 
-export interface UiIo {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
-}
+
 
 export const UI_USAGE = `Usage: ubdg ui [--port N] [--host ADDR] [--no-open] [--data-dir DIR]
 Serves the vxbridge UI to a browser at http://127.0.0.1:PORT/?token=... until Ctrl-C.
@@ -113,7 +111,7 @@ export function untilSignal(): Promise<string> {
   });
 }
 
-export async function runUiWith(argv: readonly string[], io: UiIo, deps: UiDeps): Promise<number> {
+export async function runUiWith(argv: readonly string[], io: Io, deps: UiDeps): Promise<number> {
   const parsed = parseUiArgs(argv);
   if (!parsed.ok) {
     io.stderr.write(`ubdg ui: ${parsed.error}\n${UI_USAGE}\n`);
@@ -179,7 +177,7 @@ export async function runUiWith(argv: readonly string[], io: UiIo, deps: UiDeps)
 }
 
 /** The entry point `ubdg ui ...` dispatches to. */
-export async function runUi(argv: readonly string[], io: UiIo): Promise<number> {
+export async function runUi(argv: readonly string[], io: Io): Promise<number> {
   const root = findAppRoot(import.meta.url);
   return runUiWith(argv, io, {
     rendererDir: rendererDir(root),

@@ -3,33 +3,12 @@
 // main, preload, renderer and the browser host all type-check against it.
 // It must stay importable from the renderer: types and plain data only.
 
-import type { NicInfo } from '../engine/ports/capture-port.js';
-import type { BridgeEvent } from '../engine/bridge-api.js';
+import type { NicInfo } from '../model/nic-info.js';
+import type { BridgeEvent } from '../model/events.js';
+import type { Profile, ProfileExport, ProfileSummary } from '../model/profile-schema.js';
 import type { BridgeSnapshot } from '../model/snapshot.js';
 
-/** A saved bridge setup. Stored as versioned JSON (see profiles/). */
-export interface Profile {
-  readonly version: 1;
-  readonly name: string;
-  /** Leg strings as `ubdg` takes them. Keys may be present (stored locally only). */
-  readonly legs: readonly string[];
-  readonly autoStart?: boolean;
-  readonly updatedAt?: string;
-}
-
-export interface ProfileSummary {
-  readonly name: string;
-  readonly legCount: number;
-  readonly updatedAt: string;
-  /** Set when the file exists but cannot be loaded (corrupt, invalid field): the reason. */
-  readonly problem?: string;
-}
-
-/** A profile as an export file: suggested file name and the file's text. */
-export interface ProfileExport {
-  readonly fileName: string;
-  readonly json: string;
-}
+export type { Profile, ProfileExport, ProfileSummary };
 
 export interface AppInfo {
   readonly version: string;

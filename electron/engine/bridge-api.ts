@@ -4,7 +4,8 @@
 import type { LegSpec } from '../model/leg-spec.js';
 import type { CapturePort } from './ports/capture-port.js';
 import type { UdpPort } from './ports/udp-port.js';
-import type { BridgeSnapshot, LegState } from '../model/snapshot.js';
+import type { BridgeEvent } from '../model/events.js';
+import type { BridgeSnapshot } from '../model/snapshot.js';
 
 /** Milliseconds; tests pass a fake. */
 export interface Clock {
@@ -31,14 +32,6 @@ export interface BridgeOptions {
   /** Kernel capture buffer of NIC legs (default: PCAP_BUFFER_BYTES). */
   readonly pcapBufferBytes?: number;
 }
-
-export type BridgeEvent =
-  | { readonly type: 'leg-state'; readonly leg: number; readonly state: LegState; readonly error?: string }
-  | { readonly type: 'peer-learned'; readonly leg: number; readonly address: string }
-  | { readonly type: 'peer-expired'; readonly leg: number; readonly address: string }
-  /** A learned VTEP's NAT mapping changed: same VTEP (by its keepalive id), new IP:port. */
-  | { readonly type: 'peer-moved'; readonly leg: number; readonly from: string; readonly to: string }
-  | { readonly type: 'warning'; readonly leg: number; readonly message: string };
 
 export interface BridgeHandle {
   readonly legs: readonly LegSpec[];

@@ -1,16 +1,18 @@
 // The bridge: legs grouped into one learning switch per segment, a periodic
 // sweep (ageing, keepalives), snapshots for the UI and `ubdg --json`.
 
-import type { BridgeEvent, BridgeHandle, BridgeOptions, Clock, EnginePorts } from './bridge-api.js';
+import type { BridgeHandle, BridgeOptions, Clock, EnginePorts } from './bridge-api.js';
+import type { BridgeEvent } from '../model/events.js';
 import { formatLeg } from '../model/leg-grammar.js';
-import { assertNever, type LegSpec } from '../model/leg-spec.js';
-import { NicLeg, PCAP_BUFFER_BYTES } from './legs/nic-leg.js';
-import { UDP_BUFFER_BYTES } from './legs/tunnel-leg.js';
+import { assertNever } from '../model/assert-never.js';
+import type { LegSpec } from '../model/leg-spec.js';
+import { NicLeg } from './legs/nic-leg.js';
 import type { LegContext, RunningLeg } from './legs/running-leg.js';
 import { UdpLeg } from './legs/udp-leg.js';
 import { VxlanLeg } from './legs/vxlan-leg.js';
 import { formatMac } from './codec/mac.js';
-import { SNAPSHOT_LIST_MAX, type BridgeSnapshot, type MacSnapshot } from '../model/snapshot.js';
+import { PCAP_BUFFER_BYTES, SNAPSHOT_LIST_MAX, SWEEP_MS, UDP_BUFFER_BYTES } from '../model/defaults.js';
+import type { BridgeSnapshot, MacSnapshot } from '../model/snapshot.js';
 import { SegmentSwitch } from './switch/segment-switch.js';
 
 const systemClock: Clock = { now: () => Date.now() };
@@ -20,7 +22,6 @@ function mostRecent<T>(list: T[], rank: (x: T) => number): T[] {
   if (list.length <= SNAPSHOT_LIST_MAX) return list;
   return list.sort((a, b) => rank(b) - rank(a)).slice(0, SNAPSHOT_LIST_MAX);
 }
-export const DEFAULT_SWEEP_MS = 1_000;
 
 export function createBridge(legs: readonly LegSpec[], ports: EnginePorts, options: BridgeOptions = {}): BridgeHandle {
   return new Bridge(legs, ports, options);
@@ -81,7 +82,7 @@ export class Bridge implements BridgeHandle {
     if (this.started) return;
     this.started = true;
     await Promise.all(this.running.map((l) => l.start()));
-    this.timer = setInterval(() => this.sweep(), this.options.sweepMs ?? DEFAULT_SWEEP_MS);
+    this.timer = setInterval(() => this.sweep(), this.options.sweepMs ?? SWEEP_MS);
     this.timer.unref();
   }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CANONICAL_LEGS } from './canonical-legs.js';
 import { formatCommandLine, parseCommandLine, quoteWord, splitCommandLine } from './command-line.js';
 
 describe('splitCommandLine', () => {
@@ -138,5 +139,15 @@ describe('parseCommandLine errors never show a key', () => {
       expect(r.error).not.toContain('s3cret');
       expect(r.error).toMatch(/\*{5}/);
     }
+  });
+});
+
+describe('the shared canonical legs (canonical-legs.ts) through a command line', () => {
+  it.each(CANONICAL_LEGS)('%s: formatCommandLine then parseCommandLine gives it back', (leg) => {
+    expect(parseCommandLine(formatCommandLine([leg]))).toEqual({ ok: true, legs: [leg], options: [] });
+  });
+
+  it('all of them on one line', () => {
+    expect(parseCommandLine(formatCommandLine(CANONICAL_LEGS))).toEqual({ ok: true, legs: [...CANONICAL_LEGS], options: [] });
   });
 });

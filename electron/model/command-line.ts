@@ -8,6 +8,7 @@
 // - a backslash right before a line break joins the lines (sh line continuation);
 // - no variables, globbing or escapes; an unclosed quote is an error.
 
+import { cliOption } from './cli-options.js';
 import { formatParseError, parseLeg } from './leg-grammar.js';
 
 export type SplitResult = { ok: true; words: string[] } | { ok: false; error: string };
@@ -49,8 +50,6 @@ export function splitCommandLine(line: string): SplitResult {
 
 /** Program words: `ubdg`, `ubdg.exe`, a path ending in them, `bin/ubdg.js`. */
 const PROGRAM = /(^|[\\/])ubdg(\.exe|\.cmd|\.js)?$/i;
-/** Options of `ubdg` that take the next word as their value (see electron/cli/args.ts). */
-const OPTIONS_WITH_VALUE = new Set(['--interval', '--keepalive', '--udp-buffer', '--pcap-buffer']);
 
 /**
  * A pasted command line: drops whatever runs `ubdg` (`ubdg`, a path to it,
@@ -69,7 +68,7 @@ export function parseCommandLine(line: string): CommandLineResult {
     const w = words[i]!;
     if (w.length < 2 || !w.startsWith('-')) {
       legs.push(w);
-    } else if (OPTIONS_WITH_VALUE.has(w)) {
+    } else if (cliOption(w)?.value !== undefined) {
       const value = words[i + 1];
       if (value === undefined) return { ok: false, error: `option ${w} needs a value` };
       options.push(w, value);

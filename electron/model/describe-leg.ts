@@ -1,10 +1,8 @@
 // What a leg will do, in plain words (`ubdg --dry-run`, UI hints). Never shows a key.
 // Pure, no Node imports: the renderer uses it too.
 
+import { ACCESS_KEEPALIVE_S } from './defaults.js';
 import { vxlanPort, type LegSpec, type NicLegSpec, type UdpLegSpec, type VxlanLegSpec } from './leg-spec.js';
-
-/** Default interval between access-mode keepalives, in seconds (DESIGN.md: NAT mappings often expire after 30 s). */
-export const ACCESS_KEEPALIVE_S = 20;
 
 export interface DescribeOptions {
   /** Keepalive interval of access legs, if not the default. */

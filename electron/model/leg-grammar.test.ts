@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatLeg, formatParseError, isIpv4, isMulticastIpv4, maskKeysInText, parseLeg, type LegParseError } from './leg-grammar.js';
 import type { LegSpec } from './leg-spec.js';
+import { CANONICAL_LEGS } from './canonical-legs.js';
 
 function spec(text: string): LegSpec {
   const r = parseLeg(text);
@@ -412,5 +413,44 @@ describe('errors never show a key', () => {
       expect(shown.slice(start, start + width)).toBe(under);
       expect(shown.lastIndexOf(under)).toBe(start);
     }
+  });
+});
+
+describe('the shared canonical legs (canonical-legs.ts)', () => {
+  it.each(CANONICAL_LEGS)('%s: parse then format gives it back', (text) => {
+    expect(formatLeg(spec(text))).toBe(text);
+  });
+
+  // The table is only worth sharing if it keeps covering every form.
+  it('cover every kind, mode, port form and key form', () => {
+    const specs = CANONICAL_LEGS.map(spec);
+    const forms = new Set(
+      specs.flatMap((s) => {
+        if (s.kind !== 'V') return [`${s.kind}${s.kind === 'W' && s.nic === undefined ? ' asked' : ''}`];
+        const peers = s.remote.mode === 'unicast' ? (s.remote.peers.length > 1 ? ' HER' : ' one peer') : '';
+        const port = s.port === undefined ? 'default' : s.port === 4789 || s.port === 8472 ? String(s.port) : 'other';
+        const key = s.keyEnv !== undefined ? 'env' : s.key !== undefined ? 'literal' : 'none';
+        return [`V ${s.remote.mode}${peers}`, `port ${port}`, `key ${key}`];
+      }),
+    );
+    expect([...forms].sort()).toEqual(
+      [
+        'U',
+        'W',
+        'W asked',
+        'V unicast one peer',
+        'V unicast HER',
+        'V multicast',
+        'V provider',
+        'V access',
+        'port default',
+        'port 4789',
+        'port 8472',
+        'port other',
+        'key none',
+        'key literal',
+        'key env',
+      ].sort(),
+    );
   });
 });

@@ -18,7 +18,8 @@
 // - Error texts never show a key: every input fragment quoted in a message goes
 //   through maskKeysInText, and formatParseError masks the echoed input.
 
-import { SEGMENT_MAX, type LegKind, type LegSpec, type NicLegSpec, type UdpLegSpec, type VxlanLegSpec, type VxlanRemote } from './leg-spec.js';
+import { SEGMENT_MAX } from './defaults.js';
+import { type LegKind, type LegSpec, type NicLegSpec, type UdpLegSpec, type VxlanLegSpec, type VxlanRemote } from './leg-spec.js';
 import { ipv4Problem, isMulticastIpv4, unicastProblem } from './ipv4.js';
 
 export { isIpv4, isMulticastIpv4 } from './ipv4.js';
@@ -361,7 +362,12 @@ export function formatParseError(e: LegParseError): string {
   const start = maskedOffset(ranges, e.offset, false);
   const end = maskedOffset(ranges, e.offset + e.length, true);
   const carets = ' '.repeat(PREFIX.length + start) + '^'.repeat(Math.max(1, end - start));
-  return `${PREFIX}${shownInput}"\n${carets}\n${e.message}; expected ${e.expected}`;
+  return `${PREFIX}${shownInput}"\n${carets}\n${legProblem(e)}`;
+}
+
+/** What is wrong and what was expected, in one line (for a sentence that already names the leg). */
+export function legProblem(e: LegParseError): string {
+  return `${e.message}; expected ${e.expected}`;
 }
 
 // ---------------------------------------------------------------------------

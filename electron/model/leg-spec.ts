@@ -2,9 +2,7 @@
 // Plain data: the grammar (leg-grammar.ts) turns strings into these and back,
 // profiles store them, the engine builds running legs from them.
 
-export const VXLAN_PORT_IANA = 4789;
-export const VXLAN_PORT_LINUX = 8472;
-export const SEGMENT_MAX = 0xffffff;
+import { VXLAN_PORT_IANA } from './defaults.js';
 
 /** `W`: a local network adapter, captured and injected through pcap. */
 export interface NicLegSpec {
@@ -59,8 +57,4 @@ export type VxlanMode = VxlanRemote['mode'];
 
 export function vxlanPort(spec: VxlanLegSpec): number {
   return spec.port ?? VXLAN_PORT_IANA;
-}
-
-export function assertNever(x: never, what = 'value'): never {
-  throw new Error(`unexpected ${what}: ${JSON.stringify(x)}`);
 }

@@ -1,10 +1,33 @@
 // The profile file format (versioned JSON) and its validation. Pure functions:
 // every error names the bad field, e.g. `legs[2]: invalid leg "..." (...)`.
-// The leg grammar is passed in (LegValidator) so this file stays free of the engine;
-// only the grammar's key masking (pure, no Node imports) is used directly.
+// Legs are checked by the leg grammar itself, the same parser as `ubdg`'s.
 
-import { maskKeysInText } from './leg-grammar.js';
-import type { Profile } from '../contract/ipc-contract.js';
+import { legProblem, maskKeysInText, parseLeg } from './leg-grammar.js';
+import type { LegSpec } from './leg-spec.js';
+
+/** A saved bridge setup. Stored as versioned JSON (see profiles/). */
+export interface Profile {
+  readonly version: 1;
+  readonly name: string;
+  /** Leg strings as `ubdg` takes them. Keys may be present (stored locally only). */
+  readonly legs: readonly string[];
+  readonly autoStart?: boolean;
+  readonly updatedAt?: string;
+}
+
+export interface ProfileSummary {
+  readonly name: string;
+  readonly legCount: number;
+  readonly updatedAt: string;
+  /** Set when the file exists but cannot be loaded (corrupt, invalid field): the reason. */
+  readonly problem?: string;
+}
+
+/** A profile as an export file: suggested file name and the file's text. */
+export interface ProfileExport {
+  readonly fileName: string;
+  readonly json: string;
+}
 
 export const PROFILE_VERSION = 1;
 export const PROFILE_NAME_MAX = 64;
@@ -13,9 +36,6 @@ export const LEG_TEXT_MAX = 512;
 /** A profile file larger than this is not a profile. */
 export const PROFILE_FILE_MAX_BYTES = 256 * 1024;
 export const PROFILE_FILE_EXT = '.json';
-
-/** Returns a user-facing reason when `text` is not a valid leg, else undefined. */
-export type LegValidator = (text: string) => string | undefined;
 
 export type Validation<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
@@ -52,18 +72,25 @@ function quoteLeg(leg: string): string {
   return JSON.stringify(masked.length > 80 ? `${masked.slice(0, 77)}...` : masked);
 }
 
-/** Checks a leg list (IPC input or a profile's legs); `field` prefixes the messages. */
-export function validateLegList(value: unknown, validateLeg: LegValidator, field = 'legs'): Validation<readonly string[]> {
+/** A leg string as given (trimmed) and what it means. */
+export interface CheckedLeg {
+  readonly text: string;
+  readonly spec: LegSpec;
+}
+
+/** Parses an untrusted leg list (IPC input or a profile's legs); `field` prefixes the messages. */
+export function parseLegList(value: unknown, field = 'legs'): Validation<readonly CheckedLeg[]> {
   if (!Array.isArray(value)) return { ok: false, error: `${field}: expected a list of leg strings` };
   if (value.length > PROFILE_LEGS_MAX) return { ok: false, error: `${field}: at most ${PROFILE_LEGS_MAX} legs` };
-  const legs: string[] = [];
+  const legs: CheckedLeg[] = [];
   for (let i = 0; i < value.length; i++) {
     const leg: unknown = value[i];
     if (typeof leg !== 'string') return { ok: false, error: `${field}[${i}]: expected a leg string, got ${describe(leg)}` };
     if (leg.length > LEG_TEXT_MAX) return { ok: false, error: `${field}[${i}]: leg string longer than ${LEG_TEXT_MAX} characters` };
-    const problem = validateLeg(leg.trim());
-    if (problem !== undefined) return { ok: false, error: `${field}[${i}]: invalid leg ${quoteLeg(leg)}: ${problem}` };
-    legs.push(leg.trim());
+    const text = leg.trim();
+    const r = parseLeg(text);
+    if (!r.ok) return { ok: false, error: `${field}[${i}]: invalid leg ${quoteLeg(leg)}: ${legProblem(r.error)}` };
+    legs.push({ text, spec: r.spec });
   }
   return { ok: true, value: legs };
 }
@@ -75,7 +102,7 @@ export function describe(v: unknown): string {
 }
 
 /** Validates an untrusted value (parsed file or IPC argument) as a Profile. */
-export function validateProfile(value: unknown, validateLeg: LegValidator): Validation<Profile> {
+export function validateProfile(value: unknown): Validation<Profile> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, error: `profile: expected a JSON object, got ${describe(value)}` };
   }
@@ -92,7 +119,7 @@ export function validateProfile(value: unknown, validateLeg: LegValidator): Vali
   const nameProblem = profileNameProblem(obj.name);
   if (nameProblem !== undefined) return { ok: false, error: `name: ${obj.name === undefined ? 'missing' : nameProblem}` };
   if (!('legs' in obj)) return { ok: false, error: 'legs: missing' };
-  const legs = validateLegList(obj.legs, validateLeg);
+  const legs = parseLegList(obj.legs);
   if (!legs.ok) return legs;
   if (obj.autoStart !== undefined && typeof obj.autoStart !== 'boolean') {
     return { ok: false, error: `autoStart: expected true or false, got ${describe(obj.autoStart)}` };
@@ -103,7 +130,7 @@ export function validateProfile(value: unknown, validateLeg: LegValidator): Vali
   const profile: Profile = {
     version: PROFILE_VERSION,
     name: obj.name as string,
-    legs: legs.value,
+    legs: legs.value.map((l) => l.text),
     ...(obj.autoStart !== undefined ? { autoStart: obj.autoStart as boolean } : {}),
     ...(obj.updatedAt !== undefined ? { updatedAt: new Date(obj.updatedAt as string).toISOString() } : {}),
   };
@@ -111,7 +138,7 @@ export function validateProfile(value: unknown, validateLeg: LegValidator): Vali
 }
 
 /** Parses and validates the text of a profile file. */
-export function parseProfileJson(text: string, validateLeg: LegValidator): Validation<Profile> {
+export function parseProfileJson(text: string): Validation<Profile> {
   if (text.length > PROFILE_FILE_MAX_BYTES) return { ok: false, error: `profile: file larger than ${PROFILE_FILE_MAX_BYTES / 1024} KiB` };
   if (text.trim() === '') return { ok: false, error: 'profile: file is empty' };
   let value: unknown;
@@ -121,7 +148,7 @@ export function parseProfileJson(text: string, validateLeg: LegValidator): Valid
     // Not JSON.parse's message: V8 quotes the text around the error, which may hold a key.
     return { ok: false, error: `profile: not valid JSON${jsonErrorWhere(text.replace(/^\uFEFF/, ''))}` };
   }
-  return validateProfile(value, validateLeg);
+  return validateProfile(value);
 }
 
 /** The file text: stable key order, two-space indent, trailing newline. */

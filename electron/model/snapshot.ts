@@ -87,10 +87,6 @@ export interface BridgeSnapshot {
   readonly macCount: number;
 }
 
-/** Snapshots go out several times a second: with tables that outsiders can fill
- *  (provider and multicast legs learn from anyone), the lists must stay bounded. */
-export const SNAPSHOT_LIST_MAX = 2000;
-
 export function zeroDrops(): DropCounts {
   const d = {} as Record<DropReason, number>;
   for (const r of DROP_REASONS) d[r] = 0;

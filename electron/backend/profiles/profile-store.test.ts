@@ -4,13 +4,12 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nodeAtomicFs, type AtomicFs } from './atomic-write.js';
 import { createProfileStore, ProfileError, type ProfileStore } from './profile-store.js';
-import { shapeOnlyLegValidator } from '../../model/test-legs.js';
 
 let dataDir: string;
 let store: ProfileStore;
 let clock = 0;
 const open = (extra: Partial<Parameters<typeof createProfileStore>[0]> = {}): ProfileStore =>
-  createProfileStore({ dataDir, validateLeg: shapeOnlyLegValidator, now: () => new Date(Date.UTC(2025, 0, 1) + clock++ * 1000), ...extra });
+  createProfileStore({ dataDir, now: () => new Date(Date.UTC(2025, 0, 1) + clock++ * 1000), ...extra });
 
 beforeEach(() => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vxb-profiles-'));

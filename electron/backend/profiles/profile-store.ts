@@ -5,6 +5,7 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Profile, ProfileSummary } from '../../contract/ipc-contract.js';
+import { createSerial } from '../serial.js';
 import { isTempFileName, sweepTempFiles, writeFileAtomic, type AtomicFs } from './atomic-write.js';
 import {
   PROFILE_FILE_EXT,
@@ -14,7 +15,6 @@ import {
   profileNameProblem,
   serializeProfile,
   validateProfile,
-  type LegValidator,
 } from '../../model/profile-schema.js';
 
 export type ProfileErrorCode = 'invalid' | 'not-found' | 'exists' | 'io';
@@ -36,7 +36,6 @@ const RECENT_VERSION = 1;
 export interface ProfileStoreOptions {
   /** The app's data folder (Electron userData, or the CLI's equivalent). */
   readonly dataDir: string;
-  readonly validateLeg: LegValidator;
   /** Test seam for crash simulation. */
   readonly fs?: AtomicFs;
   readonly now?: () => Date;
@@ -76,15 +75,9 @@ export function createProfileStore(options: ProfileStoreOptions): ProfileStore {
   const recentFile = path.join(options.dataDir, RECENT_FILE);
   const now = options.now ?? (() => new Date());
   const writeOpts = options.fs ? { fs: options.fs } : {};
-  let queue: Promise<unknown> = Promise.resolve();
-  let ready: Promise<void> | undefined;
-
   /** One operation at a time, so that the recent list and renames never interleave. */
-  function serial<T>(op: () => Promise<T>): Promise<T> {
-    const run = queue.then(op, op);
-    queue = run.catch(() => undefined);
-    return run;
-  }
+  const serial = createSerial();
+  let ready: Promise<void> | undefined;
 
   function ensureDir(): Promise<void> {
     ready ??= (async () => {
@@ -126,7 +119,7 @@ export function createProfileStore(options: ProfileStoreOptions): ProfileStore {
       if (errnoCode(err) === 'ENOENT') throw new ProfileError('not-found', `There is no profile named "${name}".`);
       throw ioError(`Cannot read profile "${name}"`, err);
     }
-    const parsed = parseProfileJson(text, options.validateLeg);
+    const parsed = parseProfileJson(text);
     if (!parsed.ok) throw new ProfileError('invalid', `Profile "${name}" is not valid: ${parsed.error}`);
     // The file name is authoritative (the file may have been renamed by hand).
     return parsed.value.name === name ? parsed.value : { ...parsed.value, name };
@@ -219,7 +212,7 @@ export function createProfileStore(options: ProfileStoreOptions): ProfileStore {
 
     save: (input) =>
       serial(async () => {
-        const v = validateProfile(input, options.validateLeg);
+        const v = validateProfile(input);
         if (!v.ok) throw new ProfileError('invalid', v.error);
         await ensureDir();
         const p: Profile = { ...v.value, updatedAt: now().toISOString() };
@@ -295,7 +288,7 @@ export function createProfileStore(options: ProfileStoreOptions): ProfileStore {
 
     importJson: (text) =>
       serial(async () => {
-        const parsed = parseProfileJson(text, options.validateLeg);
+        const parsed = parseProfileJson(text);
         if (!parsed.ok) throw new ProfileError('invalid', `The file is not a valid vxbridge profile: ${parsed.error}`);
         await ensureDir();
         let name = parsed.value.name;

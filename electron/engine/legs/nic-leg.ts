@@ -19,10 +19,6 @@ function macNumber(text: string): number | undefined {
   }
 }
 
-// Measured with native/bench (native/bench/README.md): 1 MiB lost up to 24 % of a
-// small-frame flood, 8 MiB nothing; libpcap's ring holds ~5 200 MTU-sized frames then.
-export const PCAP_BUFFER_BYTES = 8 * 1024 * 1024;
-
 const DEFAULT_MTU = 1500;
 
 export class NicLeg extends RunningLeg<NicLegSpec> {

@@ -1,13 +1,15 @@
 // What every running leg has in common: identity, state, counters, events.
 
-import type { BridgeEvent, Clock } from '../bridge-api.js';
+import type { Clock } from '../bridge-api.js';
+import type { BridgeEvent } from '../../model/events.js';
+import { LEG_WARNINGS_MAX } from '../../model/defaults.js';
+import { errorText } from '../../model/user-error.js';
 import { Drops, Traffic } from '../stats/counters.js';
 import type { LegSnapshot, LegState, PeerSnapshot } from '../../model/snapshot.js';
 import type { SegmentSwitch } from '../switch/segment-switch.js';
 import type { PeerRef, SwitchPort } from '../switch/switch-port.js';
 import type { LegSpec } from '../../model/leg-spec.js';
 
-const MAX_WARNINGS = 16;
 
 export interface LegContext {
   readonly id: number;
@@ -57,7 +59,7 @@ export abstract class RunningLeg<S extends LegSpec = LegSpec> implements SwitchP
       this.ctx.switch.attach(this);
       this.setState('running');
     } catch (err) {
-      this.error = describeError(err);
+      this.error = errorText(err);
       this.setState('error', this.error);
     }
   }
@@ -75,7 +77,7 @@ export abstract class RunningLeg<S extends LegSpec = LegSpec> implements SwitchP
   /** Tells the user something once (e.g. an offload problem with its fix). */
   warnOnce(message: string): void {
     // Bounded: socket errors carry varying text, and a snapshot must stay small.
-    if (this.warnings.includes(message) || this.warnings.length >= MAX_WARNINGS) return;
+    if (this.warnings.includes(message) || this.warnings.length >= LEG_WARNINGS_MAX) return;
     this.warnings.push(message);
     this.ctx.emit({ type: 'warning', leg: this.id, message });
   }
@@ -101,11 +103,4 @@ export abstract class RunningLeg<S extends LegSpec = LegSpec> implements SwitchP
     this.state = state;
     this.ctx.emit(error === undefined ? { type: 'leg-state', leg: this.id, state } : { type: 'leg-state', leg: this.id, state, error });
   }
-}
-
-/** Message plus the fix that port errors (CaptureError, UdpError) carry. */
-function describeError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const fix = (err as { fix?: unknown }).fix;
-  return typeof fix === 'string' && fix !== '' ? `${err.message}. Fix: ${fix}` : err.message;
 }

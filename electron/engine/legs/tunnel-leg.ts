@@ -9,9 +9,6 @@ import type { Peer } from './peer.js';
 import { RunningLeg, type LegContext } from './running-leg.js';
 import { SendPool, type SendSlot } from './send-pool.js';
 
-// Measured with npm run bench (README "Performance"): a small receive buffer overflows in bursts.
-export const UDP_BUFFER_BYTES = 4 * 1024 * 1024;
-
 export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
   protected socket: UdpSocketHandle | null = null;
   protected readonly pool = new SendPool();

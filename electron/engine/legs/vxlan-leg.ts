@@ -8,13 +8,12 @@ import { VXLAN_HEADER_LEN, NOT_VXLAN, readVxlanVni, writeVxlanHeader } from '../
 import type { UdpBindOptions, UdpPort, UdpSocketHandle } from '../ports/udp-port.js';
 import type { PeerRef } from '../switch/switch-port.js';
 import { vxlanPort, type VxlanLegSpec } from '../../model/leg-spec.js';
+import { ACCESS_KEEPALIVE_S, MULTICAST_TTL } from '../../model/defaults.js';
 import { Peer } from './peer.js';
 import type { LegContext } from './running-leg.js';
 import { TunnelLeg } from './tunnel-leg.js';
 import { VxlanPeers } from './vxlan-peers.js';
 
-export const DEFAULT_KEEPALIVE_MS = 20_000; // NAT UDP mappings commonly expire after 30 s
-export const MULTICAST_TTL = 16;
 
 export interface VxlanLegOptions {
   readonly peerAgeingMs?: number;
@@ -34,7 +33,7 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
     super(spec, ctx, udp);
     this.relays = spec.remote.mode === 'provider';
     this.peers = new VxlanPeers(spec, options.peerAgeingMs);
-    this.keepaliveMs = options.keepaliveMs ?? DEFAULT_KEEPALIVE_MS;
+    this.keepaliveMs = options.keepaliveMs ?? ACCESS_KEEPALIVE_S * 1000;
   }
 
   protected writeHeader(buf: Buffer): void {

@@ -7,21 +7,12 @@
 
 import type { VxlanLegSpec } from '../../model/leg-spec.js';
 import { vxlanPort } from '../../model/leg-spec.js';
+import { KEEPALIVE_PERIODS_TO_EXPIRE, LEARNED_PEERS_MAX, MIN_EXPIRY_PERIOD_MS, PEER_AGEING_MS, PEERS_PER_ADDRESS_MAX } from '../../model/defaults.js';
 import { Peer } from './peer.js';
 
-export const DEFAULT_PEER_AGEING_MS = 300_000;
-export const MAX_LEARNED_PEERS = 4096;
-/** Behind one public address (PAT) sit many VTEPs, but not thousands: one host
- *  cycling source ports must not fill the table. */
-export const MAX_PEERS_PER_ADDRESS = 256;
-/** An announced keepalive period below this is taken as this for expiry, so a
- *  peer cannot make itself (and its MACs) churn every few seconds. */
-const MIN_EXPIRY_PERIOD_MS = 5_000;
 
 export type Admit = Peer | 'unknown' | 'full';
 
-/** A learned peer with a known keepalive period is dead after this many silent periods. */
-const KEEPALIVE_PERIODS_TO_EXPIRE = 3;
 
 /** What a keepalive changed. */
 export interface KeepaliveOutcome {
@@ -45,7 +36,7 @@ export class VxlanPeers {
 
   constructor(
     private readonly spec: VxlanLegSpec,
-    private readonly ageingMs = DEFAULT_PEER_AGEING_MS,
+    private readonly ageingMs = PEER_AGEING_MS,
   ) {
     const port = vxlanPort(spec);
     const r = spec.remote;
@@ -89,8 +80,8 @@ export class VxlanPeers {
   }
 
   private learn(address: string, port: number, now: number, onLearned: (p: Peer) => void): Admit {
-    if (this.learnedCount >= MAX_LEARNED_PEERS) return 'full';
-    if ((this.learned.get(address)?.length ?? 0) >= MAX_PEERS_PER_ADDRESS) return 'full';
+    if (this.learnedCount >= LEARNED_PEERS_MAX) return 'full';
+    if ((this.learned.get(address)?.length ?? 0) >= PEERS_PER_ADDRESS_MAX) return 'full';
     const p = new Peer(address, port, 'learned');
     p.seen(now);
     this.list(p);

@@ -1,7 +1,8 @@
 // In-memory twin of CapturePort: adapters whose "wire" is a test. A test puts
 // frames on the wire (as if a host sent them) and reads what the engine injected.
 
-import { CaptureError, type CaptureHandle, type CapturePort, type FrameHandler, type NicInfo } from './capture-port.js';
+import type { NicInfo } from '../../model/nic-info.js';
+import { CaptureError, type CaptureHandle, type CapturePort, type FrameHandler } from './capture-port.js';
 
 export class MemoryNic {
   readonly injected: Buffer[] = [];
@@ -60,7 +61,6 @@ export class MemoryCapturePort implements CapturePort {
         if (nic.echoes) setImmediate(() => nic.receive(copy));
         return true;
       },
-      stats: () => ({ received: 0, dropped: 0, ifDropped: 0 }),
       close: () => void (nic.handler = null),
     };
   }

@@ -1,6 +1,8 @@
 // The engine's only way to reach UDP. node-udp.ts implements it over `dgram`;
 // memory-udp.ts is the in-memory twin (a whole fake IPv4 network).
 
+import { FixableError } from '../../model/user-error.js';
+
 export interface Endpoint {
   readonly address: string;
   readonly port: number;
@@ -34,13 +36,13 @@ export interface UdpSocketHandle {
 
 export type UdpErrorCode = 'address-in-use' | 'address-not-available' | 'permission' | 'bind-failed';
 
-export class UdpError extends Error {
+export class UdpError extends FixableError {
   constructor(
     readonly code: UdpErrorCode,
     message: string,
-    readonly fix: string,
+    fix: string,
   ) {
-    super(message);
+    super(message, fix);
     this.name = 'UdpError';
   }
 }

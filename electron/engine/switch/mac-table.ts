@@ -1,10 +1,9 @@
 // Source-MAC learning: MAC → (port, peer, last seen). Plain records in a Map,
 // swept by one periodic timer (no timer per entry).
 
+import { MAC_AGEING_MS, MAC_TABLE_MAX } from '../../model/defaults.js';
 import type { PeerRef, SwitchPort } from './switch-port.js';
 
-export const DEFAULT_MAC_AGEING_MS = 300_000; // Linux bridge default
-export const DEFAULT_MAX_MACS = 65_536;
 
 export interface MacEntry {
   port: SwitchPort;
@@ -16,8 +15,8 @@ export class MacTable {
   private readonly entries = new Map<number, MacEntry>();
 
   constructor(
-    readonly ageingMs = DEFAULT_MAC_AGEING_MS,
-    readonly maxEntries = DEFAULT_MAX_MACS,
+    readonly ageingMs = MAC_AGEING_MS,
+    readonly maxEntries = MAC_TABLE_MAX,
   ) {}
 
   get size(): number {

@@ -4,9 +4,9 @@
 import { useMemo, type ReactElement } from 'react';
 import { parseLeg } from '../../../electron/model/leg-grammar.js';
 import type { LegSpec } from '../../../electron/model/leg-spec.js';
-import type { NicInfo } from '../../../electron/engine/ports/capture-port.js';
+import type { NicInfo } from '../../../electron/model/nic-info.js';
 import type { LegState, PeerSnapshot } from '../../../electron/model/snapshot.js';
-import { formatBitRate } from '../lib/format.js';
+import { formatBitRate } from '../../../electron/model/format.js';
 import { legProblem } from '../lib/leg-form.js';
 import { findNic } from '../lib/nic.js';
 import { fitText, layoutColumns, textWidth } from '../lib/picture-layout.js';

@@ -1,7 +1,7 @@
 // Top bar: app state, Start/Stop, link to the host, theme.
 
 import { useEffect, useState, type ReactElement } from 'react';
-import { formatDuration } from '../lib/format.js';
+import { formatDuration } from '../../../electron/model/format.js';
 import { useBridge } from '../stores/bridge-store.js';
 import { useConnection } from '../stores/connection-store.js';
 import { startableLegs, useDrafts } from '../stores/draft-store.js';

@@ -4,8 +4,9 @@
 
 import { useId, useMemo, useState, type ReactElement } from 'react';
 import { describeLeg } from '../../../electron/model/describe-leg.js';
-import { VXLAN_PORT_IANA, VXLAN_PORT_LINUX, type LegKind, type VxlanMode } from '../../../electron/model/leg-spec.js';
-import type { NicInfo } from '../../../electron/engine/ports/capture-port.js';
+import { VXLAN_PORT_IANA, VXLAN_PORT_LINUX } from '../../../electron/model/defaults.js';
+import type { LegKind, VxlanMode } from '../../../electron/model/leg-spec.js';
+import type { NicInfo } from '../../../electron/model/nic-info.js';
 import type { FieldName, KeySource, LegCheck, LegFields } from '../lib/leg-form.js';
 import { localIpv4 } from '../lib/nic.js';
 import type { LegDraft } from '../stores/draft-store.js';

@@ -6,7 +6,7 @@ import { formatLeg, parseLeg } from '../../../electron/model/leg-grammar.js';
 import { parseCommandLine } from '../../../electron/model/command-line.js';
 import { describeLeg } from '../../../electron/model/describe-leg.js';
 import type { LegKind, LegSpec } from '../../../electron/model/leg-spec.js';
-import type { NicInfo } from '../../../electron/engine/ports/capture-port.js';
+import type { NicInfo } from '../../../electron/model/nic-info.js';
 import { legProblem } from '../lib/leg-form.js';
 import { findNic } from '../lib/nic.js';
 import { useBridge } from '../stores/bridge-store.js';

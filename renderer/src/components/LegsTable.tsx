@@ -3,7 +3,7 @@
 import { Fragment, useState, type ReactElement } from 'react';
 import { parseLeg } from '../../../electron/model/leg-grammar.js';
 import { DROP_REASONS, type DropReason, type LegSnapshot, type LegState } from '../../../electron/model/snapshot.js';
-import { formatBitRate, formatBytes, formatCount, formatPps } from '../lib/format.js';
+import { formatBitRate, formatBytes, formatCount, formatPps } from '../../../electron/model/format.js';
 import { ZERO_RATE } from '../lib/rates.js';
 import { isLive, useBridge } from '../stores/bridge-store.js';
 import { useConnection } from '../stores/connection-store.js';

@@ -3,9 +3,10 @@
 
 import { useEffect, useMemo, useState, type CSSProperties, type ReactElement } from 'react';
 import type { LegSnapshot, MacSnapshot, PeerSnapshot } from '../../../electron/model/snapshot.js';
-import { formatAgo, formatBitRate, formatBytes, formatClock, formatCount, formatPps } from '../lib/format.js';
+import { formatAgo, formatBitRate, formatBytes, formatClock, formatCount, formatPps } from '../../../electron/model/format.js';
 import { peerKey, ZERO_RATE, type Rate } from '../lib/rates.js';
-import { isLive, isNewPeer, NEW_PEER_MS, peerAgeing, PEER_AGEING_MS, useBridge, type LogEntry } from '../stores/bridge-store.js';
+import { MAC_AGEING_MS } from '../../../electron/model/defaults.js';
+import { isLive, isNewPeer, NEW_PEER_MS, peerAgeing, useBridge, type LogEntry } from '../stores/bridge-store.js';
 import { IconAlert, IconX } from './icons.js';
 import { Badge, EmptyState } from './ui.js';
 import { VirtualTable, type Column } from './VirtualTable.js';
@@ -182,11 +183,11 @@ export function MacTable({ macs, legs, height }: { macs: readonly MacSnapshot[];
         id: 'age',
         header: 'Age',
         width: '150px',
-        title: 'MAC entries age out after 300 s without traffic',
+        title: `MAC entries age out after ${MAC_AGEING_MS / 1000} s without traffic`,
         cell: (m) => (
           <span className="last-seen">
             <span className="num">{m.ageSeconds < 1 ? 'just now' : `${formatCount(m.ageSeconds)} s`}</span>
-            <AgeBar fraction={1 - m.ageSeconds / (PEER_AGEING_MS / 1000)} tone={m.ageSeconds > 225 ? 'err' : m.ageSeconds > 120 ? 'warn' : undefined} />
+            <AgeBar fraction={1 - m.ageSeconds / (MAC_AGEING_MS / 1000)} tone={m.ageSeconds > 225 ? 'err' : m.ageSeconds > 120 ? 'warn' : undefined} />
           </span>
         ),
         sort: (a, b) => a.ageSeconds - b.ageSeconds,

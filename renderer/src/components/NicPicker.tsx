@@ -2,7 +2,7 @@
 // and advice on which adapters suit bridging. A listbox, keyboard-operable.
 
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactElement } from 'react';
-import type { NicInfo } from '../../../electron/engine/ports/capture-port.js';
+import type { NicInfo } from '../../../electron/model/nic-info.js';
 import { findNic, ipv4Addresses, nicAdvice, nicLegValue, sortNics, type NicFit } from '../lib/nic.js';
 import { IconChevronDown, IconCheck, IconEthernet, IconLoop, IconRefresh, IconWifi } from './icons.js';
 import { Badge, IconButton } from './ui.js';

@@ -2,7 +2,7 @@
 // the recent list and the auto-start flag.
 
 import { useRef, useState, type ReactElement } from 'react';
-import { formatAgo } from '../lib/format.js';
+import { formatAgo } from '../../../electron/model/format.js';
 import { useBridge } from '../stores/bridge-store.js';
 import { useConnection } from '../stores/connection-store.js';
 import { startableLegs, useDrafts } from '../stores/draft-store.js';

@@ -2,7 +2,7 @@
 
 import type { ReactElement, ReactNode } from 'react';
 import { DROP_REASONS } from '../../../electron/model/snapshot.js';
-import { formatBitRate, formatCount, formatPps } from '../lib/format.js';
+import { formatBitRate, formatCount, formatPps } from '../../../electron/model/format.js';
 import { isLive, isNewPeer, useBridge } from '../stores/bridge-store.js';
 
 function Kpi({ label, value, sub, tone }: { label: string; value: ReactNode; sub?: ReactNode; tone?: string }): ReactElement {

@@ -2,7 +2,7 @@
 // and send. A hand-made SVG chart: 1-2-5 ticks in bit/s, hover read-out.
 
 import { useMemo, useState, type ReactElement } from 'react';
-import { formatBitRate } from '../lib/format.js';
+import { formatBitRate } from '../../../electron/model/format.js';
 import type { HistoryPoint } from '../lib/ring.js';
 import { formatAxisBitRate, niceScale } from '../lib/scale.js';
 import { useElementSize } from '../lib/use-size.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkFields, composeLeg, DEFAULT_FIELDS, fieldsFromSpec, legProblem, type LegFields } from './leg-form.js';
 import { parseLeg } from '../../../electron/model/leg-grammar.js';
+import { CANONICAL_LEGS } from '../../../electron/model/canonical-legs.js';
 
 const f = (patch: Partial<LegFields>): LegFields => ({ ...DEFAULT_FIELDS, ...patch });
 
@@ -108,5 +109,46 @@ describe('fieldsFromSpec', () => {
     const r = parseLeg(text);
     if (!r.ok) throw new Error(r.error.message);
     expect(composeLeg(fieldsFromSpec(r.spec)).text).toBe(text);
+  });
+});
+
+describe('the shared canonical legs (canonical-legs.ts) through the leg form', () => {
+  // Fields a leg does not use keep what the user typed before (setText passes the
+  // old fields as base): none of it may leak into the leg.
+  const STALE: LegFields = {
+    kind: 'U',
+    segment: '1',
+    nic: 'stale nic',
+    uLocal: '10.9.9.1',
+    uLocalPort: '1',
+    uRemote: '10.9.9.2',
+    uRemotePort: '2',
+    mode: 'multicast',
+    vLocal: '10.9.9.3',
+    peers: ['10.9.9.4', '10.9.9.5'],
+    group: '239.9.9.9',
+    provider: '10.9.9.6',
+    keySource: 'literal',
+    key: 'stale',
+    keyEnv: 'STALE',
+    port: '9999',
+  };
+  const specOf = (text: string) => {
+    const r = parseLeg(text);
+    if (!r.ok) throw new Error(r.error.message);
+    return r.spec;
+  };
+
+  it.each(CANONICAL_LEGS)('%s: string, form, string', (text) => {
+    expect(composeLeg(fieldsFromSpec(specOf(text))).text).toBe(text);
+    expect(composeLeg(fieldsFromSpec(specOf(text), STALE)).text).toBe(text);
+  });
+
+  // The form asks for an adapter where the CLI would prompt: a W leg without one is incomplete there, by design.
+  const refused: Record<string, string> = { '5000#W:E': 'pick the network adapter to bridge' };
+  it.each(CANONICAL_LEGS)('%s: the form accepts it as the same leg', (text) => {
+    const r = checkFields(fieldsFromSpec(specOf(text)));
+    if (text in refused) expect(r).toMatchObject({ ok: false, text, message: refused[text], field: 'nic' });
+    else expect(r).toEqual({ ok: true, text, spec: specOf(text) });
   });
 });

@@ -5,7 +5,7 @@
 
 import { isMulticastIpv4, parseLeg } from '../../../electron/model/leg-grammar.js';
 import type { LegKind, LegSpec, VxlanMode } from '../../../electron/model/leg-spec.js';
-import { assertNever } from '../../../electron/model/leg-spec.js';
+import { assertNever } from '../../../electron/model/assert-never.js';
 
 export type KeySource = 'none' | 'literal' | 'env';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NicInfo } from '../../../electron/engine/ports/capture-port.js';
+import type { NicInfo } from '../../../electron/model/nic-info.js';
 import { SAMPLE_NICS } from '../testing/fake-api.js';
 import { nicAdvice, sortNics } from './nic.js';
 

@@ -1,6 +1,6 @@
 // How well an adapter suits bridging, and what to write in a W leg for it.
 
-import type { NicInfo } from '../../../electron/engine/ports/capture-port.js';
+import type { NicInfo } from '../../../electron/model/nic-info.js';
 
 export type NicFit = 'recommended' | 'ok' | 'poor' | 'unusable';
 

@@ -3,7 +3,8 @@
 // peers that just expired (kept briefly so they fade out visibly) and an event log.
 
 import { create } from 'zustand';
-import type { BridgeEvent } from '../../../electron/engine/bridge-api.js';
+import { PEER_AGEING_MS } from '../../../electron/model/defaults.js';
+import type { BridgeEvent } from '../../../electron/model/events.js';
 import type { BridgeSnapshot, PeerSnapshot } from '../../../electron/model/snapshot.js';
 import { computeRates, peerKey, type SnapshotRates } from '../lib/rates.js';
 import { pushBounded, type HistoryPoint, type RingBounds } from '../lib/ring.js';
@@ -16,8 +17,6 @@ export const HISTORY_BOUNDS: RingBounds = { capacity: 600, maxAgeMs: 120_000 };
 export const GHOST_MS = 10_000;
 /** A peer first seen this recently is highlighted. */
 export const NEW_PEER_MS = 10_000;
-/** Learned peers age out after this long without traffic (engine default). */
-export const PEER_AGEING_MS = 300_000;
 export const EVENT_LOG_SIZE = 300;
 
 export interface ExpiredPeer {

@@ -3,7 +3,7 @@
 
 import { create } from 'zustand';
 import type { AppInfo, VxbridgeApi } from '../../../electron/contract/ipc-contract.js';
-import type { NicInfo } from '../../../electron/engine/ports/capture-port.js';
+import type { NicInfo } from '../../../electron/model/nic-info.js';
 import type { ApiHost, LinkStatus } from '../api/host.js';
 
 export interface ConnectionStore {

@@ -1,9 +1,9 @@
 // An in-memory VxbridgeApi for unit tests and the dev preview. Tests drive it by
 // hand (emitSnapshot); the preview adds a simulator (dev/simulator.ts).
 
-import type { BridgeEvent } from '../../../electron/engine/bridge-api.js';
+import type { BridgeEvent } from '../../../electron/model/events.js';
 import { formatLeg, parseLeg } from '../../../electron/model/leg-grammar.js';
-import type { NicInfo } from '../../../electron/engine/ports/capture-port.js';
+import type { NicInfo } from '../../../electron/model/nic-info.js';
 import { zeroDrops, type BridgeSnapshot, type LegSnapshot } from '../../../electron/model/snapshot.js';
 import type { AppInfo, Profile, ProfileSummary, Result, VxbridgeApi } from '../../../electron/contract/ipc-contract.js';
 

@@ -1,0 +1,200 @@
+// The one bridge the app runs, as a small state machine:
+//
+//   idle ──start──► starting ──all legs up or some in error──► running ──stop──► idle
+//                      │  └─every leg in error / start threw─────────────────────► idle
+//                      └─stop (cancels: the start sees it and stops the bridge)──► idle
+//
+// Starts and stops run one at a time (serial); a stop that arrives while
+// adapters are being resolved or legs are opening cancels that start. While a
+// bridge runs, a snapshot is pushed every tick and the engine's events are
+// passed on as they come.
+
+import type { BridgeHandle } from '../engine/bridge-api.js';
+import type { Result } from '../contract/ipc-contract.js';
+import type { BridgeEvent } from '../model/events.js';
+import type { LegSpec } from '../model/leg-spec.js';
+import type { BridgeSnapshot } from '../model/snapshot.js';
+import { errorText } from '../model/user-error.js';
+import { createSerial } from './serial.js';
+
+export type NicResolution = { readonly ok: true; readonly name: string } | { readonly ok: false; readonly error: string };
+
+export interface BridgeRunnerDeps {
+  /** Builds (does not start) a bridge; the engine's createBridge with real or fake ports. */
+  readonly createBridge: (legs: readonly LegSpec[]) => BridgeHandle;
+  /** What the user typed for a W leg (name, description, index) → the adapter name pcap opens. */
+  readonly resolveNic?: (query: string) => Promise<NicResolution>;
+  /** Snapshot push period, ms. */
+  readonly periodMs: number;
+  /** False while nobody listens: the periodic snapshot is then not even taken. */
+  readonly listening: () => boolean;
+  readonly onSnapshot: (s: BridgeSnapshot) => void;
+  readonly onEvent: (e: BridgeEvent) => void;
+  readonly log: (line: string) => void;
+}
+
+export interface BridgeRunner {
+  start(specs: readonly LegSpec[]): Promise<Result<BridgeSnapshot>>;
+  /** Stops the running bridge, or cancels a start in progress. */
+  stop(): Promise<void>;
+  /** The running bridge's snapshot, or null. */
+  status(): BridgeSnapshot | null;
+  /** Pushes a snapshot now (e.g. to a new subscriber), if a bridge runs. */
+  tick(): void;
+  /** Stops for good: later starts fail. */
+  dispose(): Promise<void>;
+}
+
+/** How long resolving an adapter name (listing adapters) may take. */
+export const RESOLVE_NIC_TIMEOUT_MS = 10_000;
+
+const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+const fail = <T>(error: string): Result<T> => ({ ok: false, error });
+
+const ALREADY_RUNNING = 'A bridge is already running: stop it first.';
+const STOPPED_WHILE_STARTING = 'The bridge was stopped before it finished starting.';
+
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+interface Running {
+  readonly handle: BridgeHandle;
+  readonly unsubscribe: () => void;
+  readonly ticker: ReturnType<typeof setInterval>;
+}
+
+export function createBridgeRunner(deps: BridgeRunnerDeps): BridgeRunner {
+  const serial = createSerial();
+  let running: Running | null = null;
+  let starting = false;
+  let disposed = false;
+  /** Bumped by every stop/dispose: a start that began under an older value was cancelled. */
+  let stopGeneration = 0;
+
+  function tick(): void {
+    if (!running || !deps.listening()) return;
+    try {
+      deps.onSnapshot(running.handle.snapshot());
+    } catch (err) {
+      deps.log(`snapshot failed: ${errorText(err)}`);
+    }
+  }
+
+  async function stopRunning(): Promise<void> {
+    const r = running;
+    if (!r) return;
+    running = null;
+    clearInterval(r.ticker);
+    try {
+      await r.handle.stop();
+    } catch (err) {
+      deps.log(`bridge stop failed: ${errorText(err)}`);
+    }
+    r.unsubscribe();
+    try {
+      deps.onSnapshot(r.handle.snapshot());
+    } catch (err) {
+      deps.log(`final snapshot failed: ${errorText(err)}`);
+    }
+  }
+
+  /** W legs: adapter as typed → adapter name. */
+  async function resolveNics(specs: readonly LegSpec[]): Promise<Result<readonly LegSpec[]>> {
+    const resolve = deps.resolveNic;
+    if (!resolve || !specs.some((s) => s.kind === 'W')) return ok(specs);
+    const out: LegSpec[] = [];
+    for (const [i, s] of specs.entries()) {
+      if (s.kind !== 'W' || s.nic === undefined) {
+        out.push(s);
+        continue;
+      }
+      let r: NicResolution;
+      try {
+        r = await withTimeout(resolve(s.nic), RESOLVE_NIC_TIMEOUT_MS, 'Listing network adapters');
+      } catch (err) {
+        return fail(`legs[${i}]: ${errorText(err)}`);
+      }
+      if (!r.ok) return fail(`legs[${i}]: ${r.error}`);
+      out.push({ ...s, nic: r.name });
+    }
+    return ok(out);
+  }
+
+  /** Under the serial lock: build, start and check the bridge. */
+  async function startResolved(specs: readonly LegSpec[], cancelled: () => boolean): Promise<Result<BridgeSnapshot>> {
+    if (disposed) return fail('The app is shutting down.');
+    if (cancelled()) return fail(STOPPED_WHILE_STARTING);
+    if (running) return fail(ALREADY_RUNNING);
+    let handle: BridgeHandle;
+    try {
+      handle = deps.createBridge(specs);
+    } catch (err) {
+      return fail(`Cannot create the bridge: ${errorText(err)}`);
+    }
+    const unsubscribe = handle.onEvent(deps.onEvent);
+    running = { handle, unsubscribe, ticker: setInterval(tick, deps.periodMs) };
+    try {
+      await handle.start();
+    } catch (err) {
+      await stopRunning();
+      return fail(`Cannot start the bridge: ${errorText(err)}`);
+    }
+    if (cancelled()) {
+      // A stop arrived while the bridge was starting: it waits for us, so stop here.
+      await stopRunning();
+      return fail(STOPPED_WHILE_STARTING);
+    }
+    const snap = handle.snapshot();
+    if (snap.legs.length > 0 && snap.legs.every((l) => l.state === 'error')) {
+      await stopRunning();
+      const why = snap.legs.map((l) => `leg ${l.id + 1} (${l.leg}): ${l.error ?? 'failed'}`).join('\n');
+      return fail(`No leg could start:\n${why}`);
+    }
+    tick();
+    return ok(snap);
+  }
+
+  return {
+    async start(specs) {
+      if (running || starting) return fail(ALREADY_RUNNING);
+      starting = true;
+      const generation = stopGeneration;
+      const cancelled = (): boolean => generation !== stopGeneration;
+      try {
+        const resolved = await resolveNics(specs);
+        if (!resolved.ok) return resolved;
+        return await serial(() => startResolved(resolved.value, cancelled));
+      } finally {
+        starting = false;
+      }
+    },
+
+    stop() {
+      stopGeneration++; // cancels a start still resolving adapters or starting
+      return serial(stopRunning);
+    },
+
+    status: () => (running ? running.handle.snapshot() : null),
+
+    tick,
+
+    async dispose() {
+      disposed = true;
+      stopGeneration++;
+      await serial(stopRunning);
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// Every number the bridge runs by, in one place (after wireguard-go's
+// device/constants.go). Protocol constants are fixed by a standard or by our
+// wire format: changing one breaks interoperability. Tunable defaults are
+// choices: each names its unit and the reason or measurement behind it.
+// Pure: the engine, the CLI, the backend and the renderer all read these.
+
+// ---- Protocol constants
+
+/** VXLAN UDP port assigned by IANA (RFC 7348). */
+export const VXLAN_PORT_IANA = 4789;
+/** The Linux kernel's historical VXLAN port (`ip link add … type vxlan` without dstport). */
+export const VXLAN_PORT_LINUX = 8472;
+/** A segment is a VXLAN VNI: 24 bits. */
+export const SEGMENT_MAX = 0xffffff;
+
+// ---- Tunable defaults: switch
+
+/** MAC table entry lifetime, ms: 300 s, the Linux bridge's default ageing time. */
+export const MAC_AGEING_MS = 300_000;
+/** MAC table entries per segment: bounds memory when outsiders send random source MACs. */
+export const MAC_TABLE_MAX = 65_536;
+/** Period of the one sweep that ages MACs and peers, ms. */
+export const SWEEP_MS = 1_000;
+
+// ---- Tunable defaults: learned VTEPs (provider and multicast legs)
+
+/** Lifetime of a learned VTEP that announced no keepalive period, ms (same as MACs). */
+export const PEER_AGEING_MS = 300_000;
+/** Learned VTEPs per leg. */
+export const LEARNED_PEERS_MAX = 4096;
+/** Learned VTEPs behind one public address: many sit behind one PAT, but not
+ *  thousands; one host cycling source ports must not fill the table. */
+export const PEERS_PER_ADDRESS_MAX = 256;
+/** A VTEP that announced a keepalive period is dead after this many silent periods. */
+export const KEEPALIVE_PERIODS_TO_EXPIRE = 3;
+/** An announced keepalive period below this counts as this for expiry, ms, so
+ *  that a peer cannot make itself (and its MACs) churn every few seconds. */
+export const MIN_EXPIRY_PERIOD_MS = 5_000;
+
+// ---- Tunable defaults: access legs
+
+/** Keepalive period of access legs, s: NAT UDP mappings commonly expire after 30 s. */
+export const ACCESS_KEEPALIVE_S = 20;
+/** Multicast TTL of VXLAN legs: reaches across a routed data centre, not the Internet. */
+export const MULTICAST_TTL = 16;
+
+// ---- Tunable defaults: kernel buffers
+
+/** UDP socket send/receive buffer of tunnel legs, bytes. Measured (README
+ *  "Performance"): 256 KiB gave 820 Mbit/s TCP with 91,740 retransmits, 4 MiB
+ *  960 Mbit/s with none. */
+export const UDP_BUFFER_BYTES = 4 * 1024 * 1024;
+/** Kernel capture buffer of NIC legs, bytes. Measured (native/bench/README.md),
+ *  offloads off: 1 MiB lost 8-24 % of small-frame floods and bursts, 8 MiB lost
+ *  nothing at up to 410 k frames/s, 32 MiB gained nothing more. */
+export const PCAP_BUFFER_BYTES = 8 * 1024 * 1024;
+
+// ---- Tunable defaults: what the UI and the CLI see
+
+/** Snapshots list at most this many peers and MACs (with totals): outsiders
+ *  can fill the tables of provider and multicast legs, and snapshots go out
+ *  several times a second. */
+export const SNAPSHOT_LIST_MAX = 2000;
+/** Period of the snapshots the backend pushes to the UI, ms (4 Hz). */
+export const SNAPSHOT_INTERVAL_MS = 250;
+/** Warnings a leg keeps (distinct texts). */
+export const LEG_WARNINGS_MAX = 16;
