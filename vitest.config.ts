@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['electron/**/*.test.ts', 'native/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}'],
+          include: ['electron/**/*.test.ts', 'native/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'build/**/*.test.ts'],
           environment: 'node',
         },
       },

@@ -1,7 +1,8 @@
 // Real pcap capture and injection (native/pcap-capture.ts over npm `cap`) on a
 // veth pair inside a namespace of its own. Needs root.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,9 +13,10 @@ const NS = `vxbnat${process.pid}a`;
 const A = 'vxcapa';
 const B = 'vxcapb';
 const N = 40;
-// Inside node_modules so that the compiled child resolves `cap`; its own
-// package.json makes the .js files ES modules.
-const OUT = join(ROOT, 'node_modules', '.cache', `vxb-native-e2e-${process.pid}`);
+// Outside the checkout, world-readable, with its own copy of `cap`: the
+// unprivileged child must reach it even when the checkout sits under a 0700
+// folder (as `mktemp -d` makes). Its package.json makes the .js files ES modules.
+const OUT = mkdtempSync(join(tmpdir(), 'vxb-native-e2e-'));
 const CHILD = join(OUT, 'e2e', 'fixtures', 'native-capture-child.js');
 
 function run(cmd: string, args: readonly string[]): string {
@@ -31,8 +33,9 @@ function child(prefix: readonly string[], ...args: string[]): Record<string, unk
 
 beforeAll(() => {
   // Compile only native/ and the child (not the whole tree, which others edit).
-  mkdirSync(OUT, { recursive: true });
+  chmodSync(OUT, 0o755);
   writeFileSync(join(OUT, 'package.json'), '{"type":"module"}\n');
+  cpSync(join(ROOT, 'node_modules', 'cap'), join(OUT, 'node_modules', 'cap'), { recursive: true });
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const flags = ['--outDir', OUT, '--rootDir', ROOT, '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022'];
   run(process.execPath, [tsc, ...flags, '--strict', '--skipLibCheck', '--types', 'node', join(ROOT, 'e2e/fixtures/native-capture-child.ts')]);

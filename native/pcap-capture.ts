@@ -9,11 +9,10 @@ import { listNicsWith } from './nic-list.js';
 /** cap sets this snaplen (binding.cc); the frame buffer is sized for it. */
 export const PCAP_SNAPLEN = 65535;
 
-/** cap 0.2.1 crashes if a handle whose open() failed is ever closed or garbage
- *  collected (its destructor stops a uv_poll_t that was never initialised).
- *  Such handles are kept here for the life of the process: one small leak per
- *  failed open, instead of a segfault. */
-const failedHandles: CapHandle[] = [];
+// cap 0.2.1 is patched at install (native/patches/cap-0.2.1-handle-lifetime.patch,
+// applied by build/scripts/rebuild-cap.js): closed handles, and handles whose
+// open() failed, may be dropped and garbage collected. Unpatched, both crash
+// the process.
 
 export interface PcapCaptureDeps {
   readonly loadCap?: CapLoader;
@@ -31,8 +30,7 @@ export function createPcapCapturePort(deps: PcapCaptureDeps = {}): CapturePort {
 
 function openCapture(load: CapLoader, platform: NodeJS.Platform, nic: string, onFrame: FrameHandler, options: CaptureOpenOptions): CaptureHandle {
   const cap = load();
-  // Check the name first: the common mistake gets a list of what exists, and
-  // no handle is poisoned by a failed open (see failedHandles).
+  // Check the name first: the common mistake gets a list of what exists.
   let present: string[] | undefined;
   try {
     present = cap.Cap.deviceList().map((d) => d.name);
@@ -47,7 +45,6 @@ function openCapture(load: CapLoader, platform: NodeJS.Platform, nic: string, on
   try {
     linkType = handle.open(nic, '', clampBufferBytes(options.bufferBytes), frame);
   } catch (err) {
-    failedHandles.push(handle);
     throw openError(nic, err instanceof Error ? err.message : String(err), present === undefined ? { platform } : { platform, present });
   }
   if (linkType !== 'ETHERNET') {

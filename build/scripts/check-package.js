@@ -117,8 +117,8 @@ for (const f of [
   'dist/electron/main/ipc-main.js',
   'dist/electron/preload/preload.cjs',
   'dist/electron/backend/backend.js',
-  'dist/electron/shared/ipc-contract.js',
-  'dist/electron/shared/profiles/profile-store.js',
+  'dist/electron/contract/ipc-contract.js',
+  'dist/electron/backend/profiles/profile-store.js',
   'dist/electron/engine/bridge.js',
   'dist/native/pcap-capture.js',
   'dist/renderer/index.html',
@@ -185,7 +185,7 @@ if (/^\s*import\s/m.test(preload)) fail('preload.cjs contains an ESM import (not
 // The page: strict CSP meta tag, no inline scripts.
 const html = read('dist/renderer/index.html');
 const csp = /<meta\s+http-equiv=["']Content-Security-Policy["']\s+content=["']([^"']+)["']/i.exec(html)?.[1];
-if (!csp) fail('dist/renderer/index.html has no <meta http-equiv="Content-Security-Policy"> (see electron/shared/csp.ts RENDERER_CSP)');
+if (!csp) fail('dist/renderer/index.html has no <meta http-equiv="Content-Security-Policy"> (see electron/contract/csp.ts RENDERER_CSP)');
 else if (/unsafe-inline|unsafe-eval/.test(csp.split(';').find((d) => d.trim().startsWith('script-src')) ?? '')) fail(`the page CSP allows unsafe scripts: ${csp}`);
 if (/<script(?![^>]*\bsrc=)[^>]*>\s*\S/i.test(html)) fail('dist/renderer/index.html has an inline <script>');
 

@@ -78,8 +78,6 @@ export const INVOKE_CHANNELS = [
   'profiles:exportJson',
 ] as const satisfies readonly InvokeChannel[];
 
-export const PUSH_CHANNELS = ['bridge:snapshot', 'bridge:event'] as const satisfies readonly PushChannel[];
-
 /** Named functions, one per action: what the preload exposes as `window.vxbridge`
  *  (never ipcRenderer itself) and what the browser client implements identically. */
 export const API_METHODS = {

@@ -52,8 +52,6 @@ export interface ProfileStore {
   delete(name: string): Promise<void>;
   /** Most recent first; only names that still exist. */
   recent(): Promise<readonly string[]>;
-  /** Puts `name` first in the recent list. */
-  markUsed(name: string): Promise<void>;
   /** Suggested file name and file text for an export. */
   exportJson(name: string): Promise<{ readonly fileName: string; readonly json: string }>;
   /** Validates and saves imported text; a name already taken gets " (2)", " (3)"... */
@@ -269,13 +267,6 @@ export function createProfileStore(options: ProfileStoreOptions): ProfileStore {
         const present: string[] = [];
         for (const n of list) if (await exists(n)) present.push(n);
         return present;
-      }),
-
-    markUsed: (name) =>
-      serial(async () => {
-        checkName(name);
-        await ensureDir();
-        await updateRecent((l) => [name, ...l.filter((n) => !sameName(n, name))]);
       }),
 
     exportJson: (name) =>

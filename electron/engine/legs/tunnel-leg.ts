@@ -117,8 +117,9 @@ export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
 
   /** Sends a control payload (not a frame, not counted as traffic) after the header. */
   protected sendControl(peer: Peer, length: number, write: (buf: Buffer, offset: number) => void): void {
+    if (this.socket === null) return; // checked before take(): a slot taken here must go out and come back
     const slot = this.pool.take();
-    if (slot === null || this.socket === null) return;
+    if (slot === null) return;
     this.writeHeader(slot.buf);
     write(slot.buf, this.headerLen);
     slot.pending = 1;
