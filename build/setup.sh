@@ -40,10 +40,8 @@ if ! command -v node >/dev/null; then
 fi
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<19)) { console.error(`setup: Node.js ${process.versions.node} is too old: 20.19 or newer is needed`); process.exit(1) }'
 
-echo "setup: installing npm packages (package-lock.json)" >&2
-# `npm install` (not `npm ci`): it follows package-lock.json too, but tolerates optional
-# per-platform packages (rollup's) that a registry mirror may not carry, where `npm ci` refuses.
-npm install --no-audit --no-fund
+echo "setup: installing npm packages (npm ci, exactly as package-lock.json pins them)" >&2
+npm ci --no-audit --no-fund
 echo "setup: building" >&2
 npm run build
 echo "setup: done. Start the app with: npm start   (the CLI: npx ubdg --help)" >&2

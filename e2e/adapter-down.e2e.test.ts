@@ -34,9 +34,7 @@ describe('ubdg: a bridged adapter goes down while running', () => {
     await ipIn(s1.bridge, ['link', 'set', s1.lanIf, 'down']);
     const before = await b1.fresh();
     // h2 keeps asking for h1: the frames reach s1's tunnel leg, and cannot be injected.
-    const pinger = ipIn(s2.host, ['neigh', 'flush', 'all']).then(() =>
-      waitForPing(s2.host, s1.hostIp, { timeoutMs: 4_000 }).catch(() => undefined),
-    );
+    const pinger = ipIn(s2.host, ['neigh', 'flush', 'all']).then(() => waitForPing(s2.host, s1.hostIp, { timeoutMs: 4_000 }).catch(() => undefined));
     const after = await b1.waitFor(
       (s) => leg(s, V).rxPackets > leg(before, V).rxPackets && leg(s, W).drops['send-error'] > leg(before, W).drops['send-error'],
       15_000,

@@ -43,10 +43,7 @@ describe('ubdg ↔ Linux kernel vxlan', () => {
       const bridges: Ubdg[] = [];
       let capture: Capture | undefined;
       try {
-        await addKernelVxlanSite(
-          kernel,
-          c.mode === 'her' ? { vni: VNI, port: c.port, peers: otherWanIps(t.sites, kernel) } : { vni: VNI, port: c.port, group: GROUP },
-        );
+        await addKernelVxlanSite(kernel, c.mode === 'her' ? { vni: VNI, port: c.port, peers: otherWanIps(t.sites, kernel) } : { vni: VNI, port: c.port, group: GROUP });
         for (const s of [t.site(1), t.site(2)]) bridges.push(new Ubdg(s.bridge, ubdgLegs(t, s, c)));
         for (const u of bridges) await u.waitRunning();
         if (c.capture) capture = await Capture.start(t.wanCapture.ns, t.wanCapture.ifname, ['udp', 'port', String(c.port)]);
@@ -77,9 +74,13 @@ function checkCapture(text: string, port: number): void {
   const udpLines = text.split('\n').filter((l) => new RegExp(`\\.${port}: `).test(l) && /> \d/.test(l));
   expect(lines.length, `tcpdump decoded no VXLAN packets:\n${text.slice(0, 2000)}`).toBeGreaterThan(0);
   // Every packet to/from the port was decoded as VXLAN (none as plain UDP or garbage).
-  expect(lines.length, `some packets on port ${port} were not decoded as VXLAN:\n${udpLines.filter((l) => !/VXLAN/.test(l)).slice(0, 5).join('\n')}`).toBe(
-    udpLines.length,
-  );
+  expect(
+    lines.length,
+    `some packets on port ${port} were not decoded as VXLAN:\n${udpLines
+      .filter((l) => !/VXLAN/.test(l))
+      .slice(0, 5)
+      .join('\n')}`,
+  ).toBe(udpLines.length);
   for (const l of lines) {
     expect(l.flags).toBe('[I] (0x08)');
     expect(l.vni).toBe(VNI);

@@ -55,9 +55,7 @@ describe('ubdg: MAC learning keeps unicast off uninvolved sites', () => {
 
     const sentTo3 = to3(after1) - to3(before1);
     const rx3 = leg(after3, V).rxPackets - leg(before3, V).rxPackets;
-    console.log(
-      `mac-learning: burst ${BURST}: s1 → 10.99.0.2 +${to2(after1) - to2(before1)}, s1 → 10.99.0.3 +${sentTo3}, s3 V rx +${rx3}`,
-    );
+    console.log(`mac-learning: burst ${BURST}: s1 → 10.99.0.2 +${to2(after1) - to2(before1)}, s1 → 10.99.0.3 +${sentTo3}, s3 V rx +${rx3}`);
     expect(sentTo3, 's1 flooded unicast to 10.99.0.3').toBeLessThan(SMALL);
     expect(rx3, 's3 received the burst').toBeLessThan(SMALL);
   });

@@ -24,17 +24,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { ipIn } from './lib/exec.js';
-import {
-  buildNatTopology,
-  conntrackUdp,
-  natMapping,
-  PROVIDER_PUBLIC_IP,
-  remapNat,
-  STRANGER_IP,
-  type AccessSite,
-  type NatTopology,
-  type PortRange,
-} from './lib/nat-topology.js';
+import { buildNatTopology, conntrackUdp, natMapping, PROVIDER_PUBLIC_IP, remapNat, STRANGER_IP, type AccessSite, type NatTopology, type PortRange } from './lib/nat-topology.js';
 import { ping } from './lib/ping.js';
 import { describePings, pingAllPairs, useBuilt } from './lib/scenario.js';
 import { Capture } from './lib/tcpdump.js';
@@ -176,7 +166,12 @@ describe('ubdg: provider and access VTEPs across real NAT (PAT)', () => {
     expect(d1['wrong-vni'] - d0['wrong-vni']).toBe(1);
     expect(d1.malformed - d0.malformed).toBe(1);
     expect(findPeer(after, STRANGER_IP), 'a stranger was learned as a peer').toBeUndefined();
-    expect(after.peers.filter((x) => x.leg === V).map((x) => x.address).sort()).toEqual([...seenAs.values()].sort());
+    expect(
+      after.peers
+        .filter((x) => x.leg === V)
+        .map((x) => x.address)
+        .sort(),
+    ).toEqual([...seenAs.values()].sort());
     // Had the frame been bridged, P's LAN host would have received it (ethertype
     // 0x88b5): the LAN capture checked later catches that.
     // Nothing broke.
@@ -227,7 +222,10 @@ describe('ubdg: provider and access VTEPs across real NAT (PAT)', () => {
         throw new Error(`${e instanceof Error ? e.message : String(e)}\n  ${router.ns} conntrack (UDP):\n    ${ct || '(none)'}\n  P's stderr: ${p.stderr}`);
       });
     const fromA = learnedFrom(s, router.publicIp);
-    expect(fromA.map((x) => x.address), `exactly one peer at ${router.publicIp}, not at the old mapping ${oldAddr}`).toHaveLength(1);
+    expect(
+      fromA.map((x) => x.address),
+      `exactly one peer at ${router.publicIp}, not at the old mapping ${oldAddr}`,
+    ).toHaveLength(1);
     const moved = fromA[0]!;
     const newAddr = moved.address;
     const newPort = Number(newAddr.split(':')[1]);
@@ -236,7 +234,12 @@ describe('ubdg: provider and access VTEPs across real NAT (PAT)', () => {
         `(first seen ${moved.firstSeen} was ${old.firstSeen}; rx ${old.rxPackets}→${moved.rxPackets}, tx ${old.txPackets}→${moved.txPackets} packets)`,
     );
     expect(findPeer(s, oldAddr, V), 'the old mapping is no longer a peer').toBeUndefined();
-    expect(s.peers.filter((x) => x.leg === V).map((x) => x.address).sort()).toEqual([newAddr, addrB].sort());
+    expect(
+      s.peers
+        .filter((x) => x.leg === V)
+        .map((x) => x.address)
+        .sort(),
+    ).toEqual([newAddr, addrB].sort());
     expect(newAddr).not.toBe(oldAddr);
     expect(newPort).toBeGreaterThanOrEqual(SECOND_RANGE[0]);
     expect(newPort).toBeLessThanOrEqual(SECOND_RANGE[1]);
@@ -252,19 +255,26 @@ describe('ubdg: provider and access VTEPs across real NAT (PAT)', () => {
     // A's MAC followed the peer, although no frame came from A since.
     expect(s.macs.find((m) => m.mac === macA)?.peer, 'A’s MAC moved with its peer').toBe(newAddr);
     expect(s.macs.find((m) => m.mac === macB)?.peer).toBe(addrB);
-    expect(s.macs.filter((m) => m.peer === oldAddr), 'MACs left behind the dead mapping').toEqual([]);
+    expect(
+      s.macs.filter((m) => m.peer === oldAddr),
+      'MACs left behind the dead mapping',
+    ).toEqual([]);
 
     // ubdg says so on stderr, once.
     const movedLine = `remote VTEP moved from ${oldAddr} to ${newAddr} (its NAT mapping changed)`;
-    await waitUntil(() => p.stderr.slice(stderrFrom).includes(movedLine), { timeoutMs: 3_000, what: `"${movedLine}" on P's stderr` }).catch(
-      (e: unknown) => {
-        throw new Error(`${e instanceof Error ? e.message : String(e)}; P's stderr since the flush:\n${p.stderr.slice(stderrFrom)}`);
-      },
-    );
-    const lines = p.stderr.slice(stderrFrom).split('\n').filter((l) => l.trim() !== '');
+    await waitUntil(() => p.stderr.slice(stderrFrom).includes(movedLine), { timeoutMs: 3_000, what: `"${movedLine}" on P's stderr` }).catch((e: unknown) => {
+      throw new Error(`${e instanceof Error ? e.message : String(e)}; P's stderr since the flush:\n${p.stderr.slice(stderrFrom)}`);
+    });
+    const lines = p.stderr
+      .slice(stderrFrom)
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     console.log(`provider-access-nat: P's stderr since the flush:\n  ${lines.join('\n  ')}`);
     expect(lines.filter((l) => l.includes('moved from'))).toHaveLength(1);
-    expect(lines.filter((l) => l.includes('expired')), 'nothing expired').toEqual([]);
+    expect(
+      lines.filter((l) => l.includes('expired')),
+      'nothing expired',
+    ).toEqual([]);
 
     remap = { oldAddr, newAddr, wan, moved };
     seenAs.set(A().n, newAddr);
@@ -325,7 +335,10 @@ describe('ubdg: provider and access VTEPs across real NAT (PAT)', () => {
     expect(count(toOld), 'P sent datagrams to the dead mapping').toBe(0);
     expect(count(`udp port ${oldPort} unreachable`)).toBe(0);
     expect(keepalivesFromNew, 'A’s keepalives from the new mapping').toBeGreaterThanOrEqual(1);
-    expect(lines.filter((l) => /UDP, length 8$/.test(l)), 'old-style keepalives (a bare 8-byte VXLAN header)').toEqual([]);
+    expect(
+      lines.filter((l) => /UDP, length 8$/.test(l)),
+      'old-style keepalives (a bare 8-byte VXLAN header)',
+    ).toEqual([]);
   });
 
   it('on the wire, keepalives are VXLAN + 12 bytes (VXBK v1, period, VTEP id kept across A’s remap); P sends none', async () => {
@@ -348,7 +361,10 @@ describe('ubdg: provider and access VTEPs across real NAT (PAT)', () => {
         `B ${fmt(fromB)} id ${ids(fromB).map(hex32).join(',')}; intervals (s) A ${gapsA.map((g) => (g / 1000).toFixed(2)).join(' ')}, ` +
         `B ${gapsB.map((g) => (g / 1000).toFixed(2)).join(' ')}; first: ${kas[0]?.payload.toString('hex')}`,
     );
-    expect(toP.filter((d) => d.payload.length < KEEPALIVE_UDP_LEN).map((d) => `${d.src} ${d.payload.toString('hex')}`), 'short datagrams to P (old 8-byte keepalive?)').toEqual(
+    expect(
+      toP.filter((d) => d.payload.length < KEEPALIVE_UDP_LEN).map((d) => `${d.src} ${d.payload.toString('hex')}`),
+      'short datagrams to P (old 8-byte keepalive?)',
+    ).toEqual(
       // The stranger's two datagrams are frames; nothing shorter than a keepalive.
       [],
     );
@@ -371,7 +387,10 @@ describe('ubdg: provider and access VTEPs across real NAT (PAT)', () => {
     expect(gapsB.length).toBeGreaterThanOrEqual(4);
     expect(median(gapsB)).toBeGreaterThanOrEqual(KEEPALIVE_MS - 500);
     expect(median(gapsB)).toBeLessThanOrEqual(KEEPALIVE_MS + 1_500);
-    expect(fromP.filter((d) => d.payload.length <= KEEPALIVE_UDP_LEN).map((d) => `${d.dst} ${d.payload.toString('hex')}`), 'P sent keepalives').toEqual([]);
+    expect(
+      fromP.filter((d) => d.payload.length <= KEEPALIVE_UDP_LEN).map((d) => `${d.dst} ${d.payload.toString('hex')}`),
+      'P sent keepalives',
+    ).toEqual([]);
   });
 
   it('P’s LAN host never received a keepalive (only ARP and the pings; W tx matches)', async () => {
@@ -418,7 +437,10 @@ describe('ubdg: provider and access VTEPs across real NAT (PAT)', () => {
     expect(silentMs).toBeGreaterThanOrEqual(EXPIRE_MS);
     expect(silentMs).toBeLessThanOrEqual(EXPIRE_MS + 2_500);
     expect(gone.time - tStop, 'forgotten within one more period of the stop').toBeLessThanOrEqual(EXPIRE_MS + KEEPALIVE_MS);
-    expect(gone.macs.find((m) => m.mac === macA), 'A’s MAC forgotten with its peer').toBeUndefined();
+    expect(
+      gone.macs.find((m) => m.mac === macA),
+      'A’s MAC forgotten with its peer',
+    ).toBeUndefined();
     expect(gone.macs.filter((m) => m.peer === addrA)).toEqual([]);
     // B's keepalives keep it alive all along.
     for (const s of during) expect(findPeer(s, addrB, V), `B missing at ${s.time}`).toBeDefined();

@@ -33,8 +33,7 @@ describe('ubdg: TCP over VXLAN between two sites', () => {
     try {
       const r = await iperfClient(a.host, b.hostIp, { seconds: IPERF_SECONDS });
       console.log(
-        `tcp-transfer: iperf3 TCP h1→h2 over ubdg VXLAN: ${r.receivedMbps.toFixed(1)} Mbit/s received ` +
-          `(${r.sentMbps.toFixed(1)} sent, ${r.retransmits} retransmits)`,
+        `tcp-transfer: iperf3 TCP h1→h2 over ubdg VXLAN: ${r.receivedMbps.toFixed(1)} Mbit/s received ` + `(${r.sentMbps.toFixed(1)} sent, ${r.retransmits} retransmits)`,
       );
       expect(r.receivedMbps).toBeGreaterThan(0);
     } finally {

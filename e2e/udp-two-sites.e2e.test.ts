@@ -45,11 +45,7 @@ describe('ubdg: two sites over Ethernet-over-UDP', () => {
     expect(r.received, r.output).toBe(n);
     // Every request crosses W rx → U tx on s1 and U rx → W tx on s2; replies the other way.
     for (const u of bridges) {
-      const s = await u.waitFor(
-        (x) => [U, W].every((id) => leg(x, id).rxPackets >= n && leg(x, id).txPackets >= n),
-        10_000,
-        `rx and tx ≥ ${n} on both legs`,
-      );
+      const s = await u.waitFor((x) => [U, W].every((id) => leg(x, id).rxPackets >= n && leg(x, id).txPackets >= n), 10_000, `rx and tx ≥ ${n} on both legs`);
       for (const id of [U, W]) {
         expect(leg(s, id).rxBytes).toBeGreaterThanOrEqual(n * 98);
         expect(leg(s, id).txBytes).toBeGreaterThanOrEqual(n * 98);

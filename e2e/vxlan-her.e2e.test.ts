@@ -35,7 +35,7 @@ describe('ubdg: three sites over VXLAN HER', () => {
     for (const [i, u] of bridges.entries()) {
       const others = otherWanIps(t.sites, t.site(i + 1));
       await u.waitFor(
-        (s) => others.every((ip) => (peer(s, `${ip}:4789`, 0).rxPackets > 0 && peer(s, `${ip}:4789`, 0).txPackets > 0)),
+        (s) => others.every((ip) => peer(s, `${ip}:4789`, 0).rxPackets > 0 && peer(s, `${ip}:4789`, 0).txPackets > 0),
         10_000,
         `rx and tx from/to ${others.join(', ')}`,
       );

@@ -40,7 +40,7 @@ describe('openError', () => {
     expect(err.message).toBe('Network adapter "eth9" does not exist. Adapters present: eth0, lo.');
   });
 
-  it('keeps libpcap\'s text in the message', () => {
+  it("keeps libpcap's text in the message", () => {
     expect(openError('eth0', 'socket: Operation not permitted', { platform: 'linux' }).message).toContain('socket: Operation not permitted');
     expect(openError('eth0', '', { platform: 'linux' }).message).toContain('libpcap gave no reason');
   });
@@ -55,10 +55,18 @@ describe('openError', () => {
 
 describe('driverMissingError', () => {
   it.each([
-    ['win32', 'The specified module could not be found.\r\n\\\\?\\C:\\app\\node_modules\\cap\\build\\Release\\cap.node', /https:\/\/npcap\.com\/#download.*"Install Npcap in WinPcap API-compatible Mode" ticked/],
+    [
+      'win32',
+      'The specified module could not be found.\r\n\\\\?\\C:\\app\\node_modules\\cap\\build\\Release\\cap.node',
+      /https:\/\/npcap\.com\/#download.*"Install Npcap in WinPcap API-compatible Mode" ticked/,
+    ],
     ['linux', "Cannot find module '../build/Release/cap.node'", /apt-get install libpcap-dev && npm rebuild cap/],
     ['linux', 'libpcap.so.0.8: cannot open shared object file: No such file or directory', /apt-get install libpcap-dev/],
-    ['linux', "The module 'cap.node' was compiled against a different Node.js version using NODE_MODULE_VERSION 115. This version of Node.js requires NODE_MODULE_VERSION 140.", /electron-builder install-app-deps/],
+    [
+      'linux',
+      "The module 'cap.node' was compiled against a different Node.js version using NODE_MODULE_VERSION 115. This version of Node.js requires NODE_MODULE_VERSION 140.",
+      /electron-builder install-app-deps/,
+    ],
     ['darwin', "Cannot find module '../build/Release/cap.node'", /npm rebuild cap/],
   ] as const)('%s: %s', (platform, detail, fix) => {
     const err = driverMissingError(platform, detail);

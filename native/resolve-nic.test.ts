@@ -78,7 +78,13 @@ describe('formatNicTable', () => {
   it('aligns index, name, description, IPv4 and flags, and explains unsuitable adapters', () => {
     const linux = [
       nic(1, 'lo', 'lo', { addresses: [{ family: 'IPv4', address: '127.0.0.1' }], flags: { up: true, loopback: true, wireless: false, unsuitable: 'Loopback only.' } }),
-      nic(2, 'eth0', 'eth0', { addresses: [{ family: 'IPv4', address: '192.0.2.2' }, { family: 'IPv6', address: 'fd00::2' }, { family: 'IPv4', address: '192.0.2.3' }] }),
+      nic(2, 'eth0', 'eth0', {
+        addresses: [
+          { family: 'IPv4', address: '192.0.2.2' },
+          { family: 'IPv6', address: 'fd00::2' },
+          { family: 'IPv4', address: '192.0.2.3' },
+        ],
+      }),
       nic(10, 'wlan0', 'wlan0', { flags: { up: true, running: false, loopback: false, wireless: true } }),
       nic(11, 'br-lab', 'Lab bridge', { flags: { up: false, loopback: false, wireless: false } }),
     ];

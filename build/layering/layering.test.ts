@@ -19,10 +19,20 @@ describe('layering (build/layering/layers.ts)', () => {
   const cases: readonly { name: string; file: string; text: string; why?: RegExp }[] = [
     { name: 'renderer → model', file: 'renderer/src/x.ts', text: "import { parseLeg } from '../../electron/model/leg-grammar.js';" },
     { name: 'renderer → engine', file: 'renderer/src/x.ts', text: "import { Bridge } from '../../electron/engine/bridge.js';", why: /renderer may not import electron\/engine/ },
-    { name: 'renderer type-only → engine', file: 'renderer/src/x.ts', text: "import type { Clock } from '../../electron/engine/bridge-api.js';", why: /may not import electron\/engine/ },
+    {
+      name: 'renderer type-only → engine',
+      file: 'renderer/src/x.ts',
+      text: "import type { Clock } from '../../electron/engine/bridge-api.js';",
+      why: /may not import electron\/engine/,
+    },
     { name: 'renderer → node:fs', file: 'renderer/src/x.ts', text: "import * as fs from 'node:fs';", why: /built-in modules \(node:fs\)/ },
     { name: 'renderer → bare fs', file: 'renderer/src/x.ts', text: "const fs = require('fs');", why: /built-in modules \(fs\)/ },
-    { name: 'model → contract', file: 'electron/model/x.ts', text: "export type { Profile } from '../contract/ipc-contract.js';", why: /electron\/model may not import electron\/contract/ },
+    {
+      name: 'model → contract',
+      file: 'electron/model/x.ts',
+      text: "export type { Profile } from '../contract/ipc-contract.js';",
+      why: /electron\/model may not import electron\/contract/,
+    },
     { name: 'model dynamic → engine', file: 'electron/model/x.ts', text: "await import('../engine/bridge.js');", why: /may not import electron\/engine/ },
     { name: 'engine → backend', file: 'electron/engine/x.ts', text: "import { createBackend } from '../backend/backend.js';", why: /may not import electron\/backend/ },
     { name: 'engine → a package', file: 'electron/engine/x.ts', text: "import { WebSocket } from 'ws';", why: /may not import the package ws/ },

@@ -77,7 +77,7 @@ function findElectron() {
   const pathTxt = path.join(pkgDir, 'path.txt');
   const exeName = fs.existsSync(pathTxt)
     ? fs.readFileSync(pathTxt, 'utf8').trim()
-    : { win32: 'electron.exe', darwin: 'Electron.app/Contents/MacOS/Electron' }[process.platform] ?? 'electron';
+    : ({ win32: 'electron.exe', darwin: 'Electron.app/Contents/MacOS/Electron' }[process.platform] ?? 'electron');
   const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
   const exe = override ? path.join(override, exeName) : path.join(pkgDir, 'dist', exeName);
   if (fs.existsSync(exe)) return { exe, version };

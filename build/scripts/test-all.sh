@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test: type checks, unit tests, then the end-to-end tests that build real
+# Every test: type checks, lint, format check, unit tests (the layering test among them), then the end-to-end tests that build real
 # network namespaces, run real ubdg processes and drive the UI in Chromium.
 # The e2e tests need root (ip netns, pcap).
 set -euo pipefail
@@ -15,6 +15,9 @@ trap 'rm -rf "$OUT"' EXIT
 
 echo "== typecheck" >&2
 npm run typecheck
+echo "== lint (ESLint) and format check (Prettier)" >&2
+npm run lint
+npm run format:check
 echo "== build" >&2
 npm run build
 status=0

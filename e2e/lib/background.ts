@@ -75,10 +75,14 @@ export class Background {
 
   /** Resolves when `re` matches the collected stdout or stderr; rejects on timeout or exit. */
   waitForOutput(re: RegExp, timeoutMs: number, stream: 'stdout' | 'stderr' | 'both' = 'both'): Promise<RegExpExecArray> {
-    return this.waitForState(() => {
-      const text = stream === 'stdout' ? this.out : stream === 'stderr' ? this.err : `${this.out}\n${this.err}`;
-      return re.exec(text) ?? undefined;
-    }, timeoutMs, `output matching ${re}`);
+    return this.waitForState(
+      () => {
+        const text = stream === 'stdout' ? this.out : stream === 'stderr' ? this.err : `${this.out}\n${this.err}`;
+        return re.exec(text) ?? undefined;
+      },
+      timeoutMs,
+      `output matching ${re}`,
+    );
   }
 
   /**
@@ -103,10 +107,7 @@ export class Background {
         if (v !== undefined) done(() => resolve(v));
         else if (this.exit) done(() => reject(new Error(`process exited while waiting for ${what}: ${this.describe()}`)));
       };
-      const timer = setTimeout(
-        () => done(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${this.describe()}`))),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => done(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${this.describe()}`))), timeoutMs);
       this.outListeners.add(listener);
       listener();
     });

@@ -26,11 +26,7 @@ export class ExecError extends Error {
   ) {
     const err = result.stderr.trim();
     const out = result.stdout.trim();
-    super(
-      `\`${formatCommand(command)}\` ${why}` +
-        (err ? `\n  stderr: ${tail(err, 2000)}` : '') +
-        (out && !err ? `\n  stdout: ${tail(out, 2000)}` : ''),
-    );
+    super(`\`${formatCommand(command)}\` ${why}` + (err ? `\n  stderr: ${tail(err, 2000)}` : '') + (out && !err ? `\n  stdout: ${tail(out, 2000)}` : ''));
     this.name = 'ExecError';
   }
 }

@@ -45,12 +45,7 @@ export class Ubdg {
   }
 
   /** Resolves with the first snapshot (already seen or to come) that satisfies `pred`. */
-  waitFor(
-    pred: (s: BridgeSnapshot) => boolean,
-    timeoutMs = 20_000,
-    what = 'a matching snapshot',
-    fromIndex = 0,
-  ): Promise<BridgeSnapshot> {
+  waitFor(pred: (s: BridgeSnapshot) => boolean, timeoutMs = 20_000, what = 'a matching snapshot', fromIndex = 0): Promise<BridgeSnapshot> {
     let checked = fromIndex;
     return this.proc
       .waitForState(
@@ -150,9 +145,7 @@ export function legOfKind(s: BridgeSnapshot, kind: LegSnapshot['kind']): LegSnap
 
 /** The peer entry with this address ("IP:PORT" or just "IP"), if any. */
 export function findPeer(s: BridgeSnapshot, address: string, legId?: number): PeerSnapshot | undefined {
-  return s.peers.find(
-    (p) => (legId === undefined || p.leg === legId) && (p.address === address || p.address.startsWith(`${address}:`)),
-  );
+  return s.peers.find((p) => (legId === undefined || p.leg === legId) && (p.address === address || p.address.startsWith(`${address}:`)));
 }
 
 export function peer(s: BridgeSnapshot, address: string, legId?: number): PeerSnapshot {

@@ -97,7 +97,6 @@ describe('UI in Chromium drives `ubdg ui` in site 1 against a CLI bridge in site
   const adapterTrigger = () => page.locator('.adapter-panel').getByRole('button', { name: 'Network adapter', exact: true });
   const legItems = () => page.locator('.legs-panel .leg-item');
   const editor = () => page.locator('.legs-panel .leg-editor');
-  const legsTableRows = () => page.getByRole('table', { name: 'Legs' }).locator('tbody tr.leg-row');
   const peersTable = () => page.getByRole('table', { name: 'Remote VTEPs' });
   const peerRow = () => peersTable().getByRole('row').filter({ hasText: peerAddr() });
   const profileRow = () => page.locator('.profile-row').filter({ hasText: PROFILE });
@@ -134,9 +133,7 @@ describe('UI in Chromium drives `ubdg ui` in site 1 against a CLI bridge in site
 
   /** Waits until every leg row of the live Legs table shows `state`. */
   async function waitLegStates(state: string, count: number): Promise<void> {
-    await expect
-      .poll(async () => (await page.locator('.legs-table-card .pill').allTextContents()).map((s) => s.trim()), POLL)
-      .toEqual(Array.from({ length: count }, () => state));
+    await expect.poll(async () => (await page.locator('.legs-table-card .pill').allTextContents()).map((s) => s.trim()), POLL).toEqual(Array.from({ length: count }, () => state));
   }
 
   /** The peer row's traffic total changes (read twice, with new packets in between) and its receive rate is non-zero. */
@@ -306,7 +303,10 @@ describe('UI in Chromium drives `ubdg ui` in site 1 against a CLI bridge in site
     // A VNI out of range (24 bits).
     const vni = ed.getByLabel('VNI (segment)', { exact: true });
     await vni.fill('16777216');
-    const vniErr = ed.locator('.field.has-error').filter({ has: page.getByLabel('VNI (segment)', { exact: true }) }).getByRole('alert');
+    const vniErr = ed
+      .locator('.field.has-error')
+      .filter({ has: page.getByLabel('VNI (segment)', { exact: true }) })
+      .getByRole('alert');
     await vniErr.waitFor();
     expect(await text(vniErr)).toBe('segment 16777216 is out of range (a VNI has 24 bits)');
     expect(await vni.getAttribute('aria-invalid')).toBe('true');
@@ -471,7 +471,10 @@ describe('UI in Chromium drives `ubdg ui` in site 1 against a CLI bridge in site
     expect(p.received, 'h1 must not reach h2 with site 1 stopped').toBe(0);
     // Nothing stale on screen: no rate but 0 or —, nothing "new".
     const legend = (await page.locator('.chart-card .legend-item b').allTextContents()).map((v) => v.trim());
-    expect(legend.every((v) => v === '—'), `chart legend after Stop: ${legend.join(', ')}`).toBe(true);
+    expect(
+      legend.every((v) => v === '—'),
+      `chart legend after Stop: ${legend.join(', ')}`,
+    ).toBe(true);
     expect(await page.locator('.chart-card .legend-peak').count()).toBe(0);
     expect(await text(page.locator('.kpi').filter({ hasText: 'Receive' }).locator('.kpi-value'))).toBe('0 bit/s');
     expect(await text(page.locator('.kpi').filter({ hasText: 'Remote VTEPs' }))).not.toContain('new');

@@ -112,7 +112,10 @@ describe('UI in a browser over `ubdg ui`', () => {
     send();
     const timer = setInterval(send, 200);
     try {
-      const row = page.getByRole('table', { name: 'Remote VTEPs' }).getByRole('row').filter({ hasText: `127.0.0.1:${vtepPort}` });
+      const row = page
+        .getByRole('table', { name: 'Remote VTEPs' })
+        .getByRole('row')
+        .filter({ hasText: `127.0.0.1:${vtepPort}` });
       await row.waitFor({ timeout: 15_000 });
       expect(await row.textContent()).toContain('new');
       await page.getByRole('tab', { name: /MAC table/ }).click();

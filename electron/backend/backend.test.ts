@@ -76,7 +76,7 @@ describe('handlers', () => {
     ['profiles:rename', ['a'], 'expected 2 arguments, got 1'],
     ['profiles:rename', ['a', 7], 'to: expected a string, got number'],
     ['profiles:delete', [{}], 'name: expected a string, got an object'],
-    ['profiles:import', [42], 'jsonText: expected the file\'s text or null'],
+    ['profiles:import', [42], "jsonText: expected the file's text or null"],
     ['profiles:import', ['{'], 'not a valid vxbridge profile: profile: not valid JSON'],
     ['profiles:import', [' '.repeat(300_000)], 'larger than 256 KiB'],
     ['profiles:import', [null], 'No file dialog here'],
@@ -240,7 +240,7 @@ describe('bridge', () => {
       host: 'browser',
       version: '1',
       profiles: createProfileStore({ dataDir }),
-        createBridge: (legs) => {
+      createBridge: (legs) => {
         const fb = createFakeBridge(legs);
         bridges.push(fb);
         return fb;

@@ -11,15 +11,7 @@ import type { NicInfo } from '../model/nic-info.js';
 import { errorText, FixableError } from '../model/user-error.js';
 import { createBridgeRunner, RESOLVE_NIC_TIMEOUT_MS, withTimeout, type BridgeRunnerDeps } from './bridge-runner.js';
 import type { BridgeSnapshot } from '../model/snapshot.js';
-import {
-  INVOKE_CHANNELS,
-  type AppInfo,
-  type InvokeChannel,
-  type InvokeResult,
-  type PushChannel,
-  type PushChannels,
-  type Result,
-} from '../contract/ipc-contract.js';
+import { INVOKE_CHANNELS, type AppInfo, type InvokeChannel, type InvokeResult, type PushChannel, type PushChannels, type Result } from '../contract/ipc-contract.js';
 import { PROFILE_FILE_MAX_BYTES, describe, parseLegList } from '../model/profile-schema.js';
 import { ProfileError, type ProfileStore } from './profiles/profile-store.js';
 

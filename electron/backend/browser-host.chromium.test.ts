@@ -46,7 +46,7 @@ describe.skipIf(!haveChromium)('browser host in Chromium', () => {
       host: 'browser',
       version: '1.2.3',
       profiles: createProfileStore({ dataDir: path.join(tmp, 'data') }),
-        createBridge: (legs) => createFakeBridge(legs),
+      createBridge: (legs) => createFakeBridge(legs),
       listNics: async () => [],
     });
     host = await startBrowserHost({ backend, rendererDir: dir, port: 0 });

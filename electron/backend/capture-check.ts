@@ -35,10 +35,8 @@ export function readEffectiveCaps(statusText: string): bigint | undefined {
   return m?.[1] !== undefined ? BigInt(`0x${m[1]}`) : undefined;
 }
 
-export const NPCAP_MISSING =
-  `Npcap is not installed, so network adapters (W legs) cannot be bridged. Install it from ${NPCAP_DOWNLOAD_URL} and ${COMPAT}, then restart vxbridge. ${TUNNELS_STILL_WORK}`;
-export const NPCAP_NOT_COMPAT =
-  `Npcap is installed without WinPcap API-compatible mode, which vxbridge's capture library needs. Run the Npcap installer again from ${NPCAP_DOWNLOAD_URL} and ${COMPAT}, then restart vxbridge. ${TUNNELS_STILL_WORK}`;
+export const NPCAP_MISSING = `Npcap is not installed, so network adapters (W legs) cannot be bridged. Install it from ${NPCAP_DOWNLOAD_URL} and ${COMPAT}, then restart vxbridge. ${TUNNELS_STILL_WORK}`;
+export const NPCAP_NOT_COMPAT = `Npcap is installed without WinPcap API-compatible mode, which vxbridge's capture library needs. Run the Npcap installer again from ${NPCAP_DOWNLOAD_URL} and ${COMPAT}, then restart vxbridge. ${TUNNELS_STILL_WORK}`;
 
 export function linuxPermissionProblem(execPath: string): string {
   return (

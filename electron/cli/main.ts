@@ -9,7 +9,6 @@ import { runBridge } from './run-bridge.js';
 import { dryRun } from './dry-run.js';
 import { listNicsCommand } from './list-nics.js';
 
-
 export async function main(argv: readonly string[], io: Io = process): Promise<number> {
   const parsed = parseArgs(argv);
   if (!parsed.ok) {

@@ -27,7 +27,10 @@ describe('chooseNics', () => {
   });
   it('asks on a terminal when the leg names no adapter', async () => {
     const questions: string[] = [];
-    const r = await chooseNics([W()], deps(async (q) => (questions.push(q), ' 1 ')));
+    const r = await chooseNics(
+      [W()],
+      deps(async (q) => (questions.push(q), ' 1 ')),
+    );
     expect(r).toEqual({ ok: true, specs: [W('\\Device\\NPF_{AAA}')] });
     expect(questions[0]).toMatch(/KM-TEST/);
   });

@@ -60,10 +60,7 @@ export async function runBridge(specs: readonly LegSpec[], o: RunOptions, io: Io
 
   const emit = (s: BridgeSnapshot) => io.stdout.write(JSON.stringify(s) + '\n');
   if (o.json) emit(first);
-  const statusTimer = setInterval(
-    () => (o.json ? emit(bridge.snapshot()) : io.stderr.write(formatSummary(bridge.snapshot()))),
-    o.json ? o.intervalMs : HUMAN_SUMMARY_MS,
-  );
+  const statusTimer = setInterval(() => (o.json ? emit(bridge.snapshot()) : io.stderr.write(formatSummary(bridge.snapshot()))), o.json ? o.intervalMs : HUMAN_SUMMARY_MS);
 
   return new Promise((resolve) => {
     const stop = async (signal: string) => {
@@ -98,10 +95,7 @@ function describeEvent(e: BridgeEvent, snapshot: () => BridgeSnapshot): string |
 }
 
 async function loadNative() {
-  const [{ createPcapCapturePort }, { resolveNic, formatNicTable }] = await Promise.all([
-    import('../../native/pcap-capture.js'),
-    import('../../native/resolve-nic.js'),
-  ]);
+  const [{ createPcapCapturePort }, { resolveNic, formatNicTable }] = await Promise.all([import('../../native/pcap-capture.js'), import('../../native/resolve-nic.js')]);
   return { createPcapCapturePort, resolveNic, formatNicTable };
 }
 

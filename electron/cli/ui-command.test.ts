@@ -15,7 +15,8 @@ import { parseUiArgs, runUiWith } from './ui-command.js';
 
 let tmp: string;
 let renderer: string;
-const INDEX = '<!doctype html><html><head><meta charset="utf-8"><title>vxbridge</title></head><body><div id="root"></div><script type="module" src="./assets/app.js"></script></body></html>';
+const INDEX =
+  '<!doctype html><html><head><meta charset="utf-8"><title>vxbridge</title></head><body><div id="root"></div><script type="module" src="./assets/app.js"></script></body></html>';
 
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vxb-ui-'));

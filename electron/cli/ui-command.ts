@@ -8,8 +8,6 @@ import { DEFAULT_UI_HOST, isLoopbackHost, startBrowserHost } from '../backend/br
 import type { Io } from './io.js';
 import { defaultDataDir, findAppRoot, readAppVersion, rendererDir } from '../backend/app-paths.js';
 
-
-
 export const UI_USAGE = `Usage: ubdg ui [--port N] [--host ADDR] [--no-open] [--data-dir DIR]
 Serves the vxbridge UI to a browser at http://127.0.0.1:PORT/?token=... until Ctrl-C.
   --port N        TCP port (default: any free port)
@@ -82,12 +80,7 @@ export interface UiDeps {
 
 /** Best effort: xdg-open / open / the Windows URL handler; failures are ignored. */
 export function openBrowser(url: string): void {
-  const [cmd, args] =
-    process.platform === 'win32'
-      ? ['rundll32', ['url.dll,FileProtocolHandler', url]]
-      : process.platform === 'darwin'
-        ? ['open', [url]]
-        : ['xdg-open', [url]];
+  const [cmd, args] = process.platform === 'win32' ? ['rundll32', ['url.dll,FileProtocolHandler', url]] : process.platform === 'darwin' ? ['open', [url]] : ['xdg-open', [url]];
   try {
     const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
     child.on('error', () => undefined);
@@ -166,7 +159,10 @@ export async function runUiWith(argv: readonly string[], io: Io, deps: UiDeps): 
   if (a.open) deps.openBrowser(host.url);
 
   const auto = await backend.autoStart().catch(() => null);
-  if (auto) io.stderr.write(auto.result.ok ? `ubdg ui: started profile "${auto.profile}" (auto-start)\n` : `ubdg ui: auto-start of profile "${auto.profile}" failed: ${auto.result.error}\n`);
+  if (auto)
+    io.stderr.write(
+      auto.result.ok ? `ubdg ui: started profile "${auto.profile}" (auto-start)\n` : `ubdg ui: auto-start of profile "${auto.profile}" failed: ${auto.result.error}\n`,
+    );
 
   const signal = await stopped;
   io.stderr.write(`ubdg ui: ${signal}: stopping\n`);
@@ -189,4 +185,3 @@ export async function runUi(argv: readonly string[], io: Io): Promise<number> {
     untilStopped: untilSignal,
   });
 }
-

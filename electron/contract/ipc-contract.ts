@@ -104,9 +104,7 @@ true satisfies Exclude<InvokeChannel, (typeof INVOKE_CHANNELS)[number]> extends 
 true satisfies Exclude<InvokeChannel, (typeof API_METHODS)[ApiMethod]> extends never ? true : false;
 
 export type VxbridgeApi = {
-  readonly [M in ApiMethod]: (
-    ...args: InvokeArgs<(typeof API_METHODS)[M]>
-  ) => Promise<Result<InvokeResult<(typeof API_METHODS)[M]>>>;
+  readonly [M in ApiMethod]: (...args: InvokeArgs<(typeof API_METHODS)[M]>) => Promise<Result<InvokeResult<(typeof API_METHODS)[M]>>>;
 } & {
   readonly onSnapshot: (listener: (s: PushChannels['bridge:snapshot']) => void) => () => void;
   readonly onEvent: (listener: (e: PushChannels['bridge:event']) => void) => () => void;

@@ -2,7 +2,8 @@
 // forwarding path (NIC → switch → tunnel → switch → NIC) with no OS.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { Bridge, createBridge } from './bridge.js';
+import type { Bridge } from './bridge.js';
+import { createBridge } from './bridge.js';
 import type { BridgeHandle } from './bridge-api.js';
 import { parseLeg } from '../model/leg-grammar.js';
 import type { LegSpec } from '../model/leg-spec.js';
@@ -63,9 +64,7 @@ describe('bridge over the in-memory network', () => {
   it('three VXLAN HER sites: BUM replicated to each peer once, never re-flooded; unicast only to the learned peer', async () => {
     const net = new MemoryNetwork();
     const ips = ['10.0.0.1', '10.0.0.2', '10.0.0.3'];
-    const sites = await Promise.all(
-      ips.map((ip) => site(net, ip, [`5000#V:E@${ip}:${ips.filter((x) => x !== ip).join('+')}`, '5000#W:E@lan'])),
-    );
+    const sites = await Promise.all(ips.map((ip) => site(net, ip, [`5000#V:E@${ip}:${ips.filter((x) => x !== ip).join('+')}`, '5000#W:E@lan'])));
     const [s1, s2, s3] = sites as [Site, Site, Site];
     s1.nic.receive(ethFrame(BROADCAST, MAC(1), 'arp-who-has'));
     await settle();
@@ -85,12 +84,7 @@ describe('bridge over the in-memory network', () => {
     expect(s2.nic.take()).toHaveLength(50);
     expect(s3.nic.take()).toEqual([]);
     const macs = s1.bridge.snapshot().macs;
-    expect(macs).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ mac: MAC(1), leg: 1 }),
-        expect.objectContaining({ mac: MAC(2), leg: 0, peer: '10.0.0.2:4789' }),
-      ]),
-    );
+    expect(macs).toEqual(expect.arrayContaining([expect.objectContaining({ mac: MAC(1), leg: 1 }), expect.objectContaining({ mac: MAC(2), leg: 0, peer: '10.0.0.2:4789' })]));
   });
 
   it('refuses VXLAN from addresses outside the HER list, wrong VNIs and garbage, and keeps running', async () => {
@@ -146,7 +140,11 @@ describe('bridge over the in-memory network', () => {
     const b = await site(net, '192.168.2.10', ['5000#V:E@*:203.0.113.5:8000', '5000#W:E@lan'], { nat: '198.51.100.2' });
     await settle();
     // Keepalives alone make the provider learn both, with their NAT ports.
-    const learned = hub.bridge.snapshot().peers.filter((p) => p.origin === 'learned').map((p) => p.address).sort();
+    const learned = hub.bridge
+      .snapshot()
+      .peers.filter((p) => p.origin === 'learned')
+      .map((p) => p.address)
+      .sort();
     expect(learned).toHaveLength(2);
     expect(learned[0]).toMatch(/^198\.51\.100\.1:\d+$/);
     expect(learned[1]).toMatch(/^198\.51\.100\.2:\d+$/);
@@ -270,7 +268,11 @@ describe('bridge over the in-memory network', () => {
   it('a leg that cannot bind goes to error with the cause and fix; the other legs keep running', async () => {
     const net = new MemoryNetwork();
     const udp = net.host('10.0.0.1');
-    await udp.bind({ address: '10.0.0.1', port: 4789 }, () => {}, () => {});
+    await udp.bind(
+      { address: '10.0.0.1', port: 4789 },
+      () => {},
+      () => {},
+    );
     const capture = new MemoryCapturePort();
     const nic = capture.add(new MemoryNic('lan'));
     const b = createBridge(legs('5000#V:E@10.0.0.1:10.0.0.2', '5000#W:E@lan', '6#U:E@10.0.0.1:5000:10.0.0.2:5000', '6#W:E@lan'), {
@@ -301,7 +303,13 @@ describe('bridge over the in-memory network', () => {
     expect(l.state).toBe('error');
     expect(l.error).toMatch(/cannot join multicast group 239\.1\.1\.1 on 10\.9\.9\.9.*Fix: use an IPv4 address of this machine/);
     // The port is free again: a correct leg can bind it.
-    await expect(udp.bind({ address: '0.0.0.0', port: 4789 }, () => {}, () => {})).resolves.toBeDefined();
+    await expect(
+      udp.bind(
+        { address: '0.0.0.0', port: 4789 },
+        () => {},
+        () => {},
+      ),
+    ).resolves.toBeDefined();
   });
 
   it('drops over-MTU (offload) frames from a NIC and says how to fix it', async () => {
@@ -357,7 +365,10 @@ describe('snapshot size', () => {
     // 3000 VTEPs (12 addresses × 250 ports) each with one MAC, the newest last.
     for (let i = 0; i < 3000; i++) {
       now += 1000;
-      const f = Buffer.concat([Buffer.from('0800000000138800', 'hex'), ethFrame('02:ff:00:00:00:01', `02:00:00:00:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`, 'x')]);
+      const f = Buffer.concat([
+        Buffer.from('0800000000138800', 'hex'),
+        ethFrame('02:ff:00:00:00:01', `02:00:00:00:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`, 'x'),
+      ]);
       net.inject(f, `198.51.100.${1 + Math.floor(i / 250)}`, 1000 + (i % 250), '10.0.0.1', 4789);
     }
     await settle();

@@ -76,7 +76,34 @@ describe('hostile datagrams', () => {
 });
 
 describe('hostile leg strings', () => {
-  const alphabet = ['5000', '0', '#', 'V', 'U', 'W', 'v', ':', 'E', '@', '10.0.0.1', '239.1.1.1', '+', '*', 'key', 'env:K', '8472', '256.1.1.1', ' ', 'eth0', '\\', '"', '-1', '99999999', '.', '::'];
+  const alphabet = [
+    '5000',
+    '0',
+    '#',
+    'V',
+    'U',
+    'W',
+    'v',
+    ':',
+    'E',
+    '@',
+    '10.0.0.1',
+    '239.1.1.1',
+    '+',
+    '*',
+    'key',
+    'env:K',
+    '8472',
+    '256.1.1.1',
+    ' ',
+    'eth0',
+    '\\',
+    '"',
+    '-1',
+    '99999999',
+    '.',
+    '::',
+  ];
   it('5000 random strings: parseLeg never throws; what parses formats back to the same spec', () => {
     const r = rng(42);
     let parsed = 0;

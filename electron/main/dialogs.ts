@@ -30,7 +30,8 @@ export function electronDialogs(window: () => BrowserWindow | null): FileDialogs
       const file = r.filePaths[0];
       if (r.canceled || file === undefined) return null;
       const st = await fsp.stat(file);
-      if (st.size > PROFILE_FILE_MAX_BYTES) throw new ProfileError('invalid', `${path.basename(file)} is larger than ${PROFILE_FILE_MAX_BYTES / 1024} KiB: not a vxbridge profile.`);
+      if (st.size > PROFILE_FILE_MAX_BYTES)
+        throw new ProfileError('invalid', `${path.basename(file)} is larger than ${PROFILE_FILE_MAX_BYTES / 1024} KiB: not a vxbridge profile.`);
       return fsp.readFile(file, 'utf8');
     },
   };

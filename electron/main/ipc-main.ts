@@ -17,7 +17,7 @@ export function registerIpcHandlers(
 ): () => void {
   for (const channel of INVOKE_CHANNELS) {
     ipc.handle(channel, async (event, ...args: unknown[]) => {
-      let trusted = false;
+      let trusted: boolean;
       try {
         trusted = isTrusted(event);
       } catch {

@@ -111,7 +111,10 @@ describe('security settings', () => {
     let openHandler: (d: { url: string }) => { action: string } = () => ({ action: 'allow' });
     const opened: string[] = [];
     hardenWebContents(
-      { on: (ev: string, fn: (e: Record<string, unknown>) => void) => (on.set(ev, fn), undefined), setWindowOpenHandler: (fn: typeof openHandler) => void (openHandler = fn) } as never,
+      {
+        on: (ev: string, fn: (e: Record<string, unknown>) => void) => (on.set(ev, fn), undefined),
+        setWindowOpenHandler: (fn: typeof openHandler) => void (openHandler = fn),
+      } as never,
       (u) => opened.push(u),
       () => undefined,
     );

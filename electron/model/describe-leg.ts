@@ -28,10 +28,7 @@ function describeNic(spec: NicLegSpec): string {
 
 function describeUdp(spec: UdpLegSpec): string {
   const local = spec.localAddress === '0.0.0.0' ? `any local address, port ${spec.localPort}` : `${spec.localAddress}:${spec.localPort}`;
-  return (
-    `Ethernet over UDP in segment ${spec.segment}: from ${local} to ${spec.remoteAddress}:${spec.remotePort}` +
-    ' (each frame is one datagram, point-to-point)'
-  );
+  return `Ethernet over UDP in segment ${spec.segment}: from ${local} to ${spec.remoteAddress}:${spec.remotePort}` + ' (each frame is one datagram, point-to-point)';
 }
 
 function describeVxlan(spec: VxlanLegSpec, keepaliveSeconds: number): string {
@@ -54,9 +51,7 @@ function describeVxlan(spec: VxlanLegSpec, keepaliveSeconds: number): string {
       how = `${vni}, provider VTEP on ${at(spec.local)}: learns remote VTEPs (IP:port, behind PAT) and relays between them`;
       break;
     case 'access':
-      how =
-        `${vni}, access VTEP behind NAT: any local address, ephemeral port, ` +
-        `keepalive every ${keepaliveSeconds} s to provider ${at(r.provider)}`;
+      how = `${vni}, access VTEP behind NAT: any local address, ephemeral port, ` + `keepalive every ${keepaliveSeconds} s to provider ${at(r.provider)}`;
       break;
   }
   return `${how}, ${encryption(spec)}`;

@@ -95,6 +95,7 @@ describe('formatLeg with maskKey', () => {
 // Each row: input, then a line whose carets sit under the part the error points
 // at ('|' = zero length, i.e. something missing there), then what the message
 // and the expected text must say.
+// prettier-ignore
 const BAD: [string, string, RegExp, RegExp][] = [
   // whole leg
   ['',

@@ -77,7 +77,7 @@ function cut(s: Span, seps: string): { before: Span; sep: string | undefined; af
 /** All the parts between `sep`s (at least one, possibly empty). */
 function split(s: Span, sep: string): Span[] {
   const parts: Span[] = [];
-  for (let rest: Span | undefined = s; rest !== undefined; ) {
+  for (let rest: Span | undefined = s; rest !== undefined;) {
     const { before, sep: found, after } = cut(rest, sep);
     parts.push(before);
     rest = found === undefined ? undefined : after;

@@ -51,7 +51,7 @@ describe('validateProfile', () => {
     ['legs missing', { version: 1, name: 'lab' }, 'legs: missing'],
     ['legs not a list', { ...good, legs: 'x' }, 'legs: expected a list of leg strings'],
     ['leg not a string', { ...good, legs: ['5000#W:E', 7] }, 'legs[1]: expected a leg string, got number'],
-    ['bad leg', { ...good, legs: ['5000#W:E', '1#W:E', '5000#X:E@1'] }, "legs[2]: invalid leg \"5000#X:E@1\": unknown leg kind 'X'; expected KIND"],
+    ['bad leg', { ...good, legs: ['5000#W:E', '1#W:E', '5000#X:E@1'] }, 'legs[2]: invalid leg "5000#X:E@1": unknown leg kind \'X\'; expected KIND'],
     ['too many legs', { ...good, legs: Array(65).fill('1#W:E') }, 'legs: at most 64 legs'],
     ['huge leg', { ...good, legs: ['1#W:E@' + 'a'.repeat(600)] }, 'legs[0]: leg string longer than 512'],
     ['autoStart type', { ...good, autoStart: 'yes' }, 'autoStart: expected true or false, got string'],
@@ -135,8 +135,8 @@ describe('profile errors never show a key', () => {
 
   it.each([
     ['truncated in a key', '{"version":1,"name":"lab","legs":["5000#V:E@*:203.0.113.5*s3cret', 'line 1, column 65: a string is not closed'],
-    ['missing comma', '{"version":1,\n "legs":["5000#V:E@*:203.0.113.5*s3cret:8000"] "name":"x"}', 'line 2, column 48: expected \',\' or \'}\''],
-    ['bad token', '{"legs":["5000#V:E@*:203.0.113.5*s3cret"], x}', "line 1, column 44: expected a property name in double quotes"],
+    ['missing comma', '{"version":1,\n "legs":["5000#V:E@*:203.0.113.5*s3cret:8000"] "name":"x"}', "line 2, column 48: expected ',' or '}'"],
+    ['bad token', '{"legs":["5000#V:E@*:203.0.113.5*s3cret"], x}', 'line 1, column 44: expected a property name in double quotes'],
     ['single quotes', "{'legs':['5000#V:E@*:203.0.113.5*s3cret']}", 'line 1, column 2: expected a property name in double quotes'],
     ['trailing text', '{"legs":["*s3cret"]} s3cret', 'line 1, column 22: unexpected text after the end of the JSON value'],
     ['bad escape', '{"legs":["*s3cret\\q"]}', 'line 1, column 18: invalid escape in a string'],

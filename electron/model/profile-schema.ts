@@ -186,7 +186,7 @@ function jsonSyntaxError(text: string): { offset: number; reason: string } | und
   let state: State = 'value';
   let i = 0;
   const string = (): { offset: number; reason: string } | undefined => {
-    for (i++; ; ) {
+    for (i++; ;) {
       const c = text[i];
       if (c === undefined) return { offset: i, reason: 'a string is not closed' };
       if (c === '"') {

@@ -46,9 +46,7 @@ function runPreload(): Harness {
     if (id === 'electron') return electron;
     throw new Error(`module not found: ${id}`); // what Electron's sandboxed preload require says
   };
-  const fn = vm.runInNewContext(`(function (require, process, exports, module) {\n${js}\n})`, { Object, Error, TypeError, Promise }) as (
-    ...a: unknown[]
-  ) => void;
+  const fn = vm.runInNewContext(`(function (require, process, exports, module) {\n${js}\n})`, { Object, Error, TypeError, Promise }) as (...a: unknown[]) => void;
   const exports = {};
   fn(sandboxRequire, {}, exports, { exports });
   return h;

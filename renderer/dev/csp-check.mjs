@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const root = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self' ws://127.0.0.1:*; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self' ws://127.0.0.1:*; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
 
 const server = createServer(async (req, res) => {
@@ -31,9 +32,7 @@ const problems = [];
 try {
   const page = await browser.newPage();
   await page.exposeFunction('__cspViolation', (v) => problems.push(`CSP violation: ${v}`));
-  await page.addInitScript(() =>
-    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolation(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`)),
-  );
+  await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => window.__cspViolation(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`)));
   page.on('console', (m) => /Content Security Policy|Refused/i.test(m.text()) && problems.push(m.text()));
   page.on('pageerror', (e) => problems.push(String(e)));
   await page.goto(`http://127.0.0.1:${port}/?token=test`);

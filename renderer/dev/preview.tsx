@@ -25,12 +25,25 @@ const legs = ['5000#W:E@Microsoft KM-TEST Loopback Adapter', HUB, '5000#V:E@10.1
 const fake = createFakeApi({
   host: 'browser',
   latencyMs: 120,
-  startError: scenario === 'error' ? 'Cannot open adapter “Microsoft KM-TEST Loopback Adapter”: Npcap is not installed. Install Npcap from npcap.com (with “WinPcap API-compatible mode”), then restart vxbridge.' : undefined,
+  startError:
+    scenario === 'error'
+      ? 'Cannot open adapter “Microsoft KM-TEST Loopback Adapter”: Npcap is not installed. Install Npcap from npcap.com (with “WinPcap API-compatible mode”), then restart vxbridge.'
+      : undefined,
   profiles: [
     { version: 1, name: 'Lab hub (provider)', legs, autoStart: scenario === 'running', updatedAt: new Date(Date.now() - 3 * 3600_000).toISOString() },
-    { version: 1, name: 'Branch office (access)', legs: ['5000#W:E@Microsoft KM-TEST Loopback Adapter', '5000#V:E@*:203.0.113.5*s3cret:4789'], updatedAt: new Date(Date.now() - 2 * 86400_000).toISOString() },
+    {
+      version: 1,
+      name: 'Branch office (access)',
+      legs: ['5000#W:E@Microsoft KM-TEST Loopback Adapter', '5000#V:E@*:203.0.113.5*s3cret:4789'],
+      updatedAt: new Date(Date.now() - 2 * 86400_000).toISOString(),
+    },
     { version: 1, name: 'DC multicast', legs: ['5000#W:E@eth1', '5000#V:E@10.1.1.1:239.1.1.1:8472'], updatedAt: new Date(Date.now() - 9 * 86400_000).toISOString() },
-    { version: 1, name: 'GNS3 UDP tunnel', legs: ['7#W:E@Microsoft KM-TEST Loopback Adapter', '7#U:E@0.0.0.0:10000:127.0.0.1:10001'], updatedAt: new Date(Date.now() - 30 * 86400_000).toISOString() },
+    {
+      version: 1,
+      name: 'GNS3 UDP tunnel',
+      legs: ['7#W:E@Microsoft KM-TEST Loopback Adapter', '7#U:E@0.0.0.0:10000:127.0.0.1:10001'],
+      updatedAt: new Date(Date.now() - 30 * 86400_000).toISOString(),
+    },
   ],
   recent: scenario === 'empty' ? [] : ['Lab hub (provider)', 'Branch office (access)', 'DC multicast'],
 });

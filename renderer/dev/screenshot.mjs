@@ -9,12 +9,13 @@ import { fileURLToPath } from 'node:url';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const outDir = process.argv[2] ?? `${here}../docs`;
 const extra = process.argv.slice(3);
-const shots = extra.length > 0
-  ? extra.map((q, i) => ({ name: `shot-${i}`, query: q }))
-  : [
-      { name: 'screenshot-light', query: 'theme=light' },
-      { name: 'screenshot-dark', query: 'theme=dark' },
-    ];
+const shots =
+  extra.length > 0
+    ? extra.map((q, i) => ({ name: `shot-${i}`, query: q }))
+    : [
+        { name: 'screenshot-light', query: 'theme=light' },
+        { name: 'screenshot-dark', query: 'theme=dark' },
+      ];
 
 const server = await createServer({ configFile: `${here}../vite.config.ts`, server: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
 await server.listen();

@@ -7,15 +7,7 @@ import * as path from 'node:path';
 import type { Profile, ProfileSummary } from '../../contract/ipc-contract.js';
 import { createSerial } from '../serial.js';
 import { isTempFileName, sweepTempFiles, writeFileAtomic, type AtomicFs } from './atomic-write.js';
-import {
-  PROFILE_FILE_EXT,
-  PROFILE_FILE_MAX_BYTES,
-  PROFILE_NAME_MAX,
-  parseProfileJson,
-  profileNameProblem,
-  serializeProfile,
-  validateProfile,
-} from '../../model/profile-schema.js';
+import { PROFILE_FILE_EXT, PROFILE_FILE_MAX_BYTES, PROFILE_NAME_MAX, parseProfileJson, profileNameProblem, serializeProfile, validateProfile } from '../../model/profile-schema.js';
 
 export type ProfileErrorCode = 'invalid' | 'not-found' | 'exists' | 'io';
 

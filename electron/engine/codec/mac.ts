@@ -5,12 +5,7 @@ export const ETH_HEADER_LEN = 14;
 
 /** The 48-bit MAC at buf[offset..offset+6) as a number. */
 export function readMac(buf: Uint8Array, offset: number): number {
-  return (
-    (buf[offset]! * 0x10000 + buf[offset + 1]! * 0x100 + buf[offset + 2]!) * 0x1000000 +
-    buf[offset + 3]! * 0x10000 +
-    buf[offset + 4]! * 0x100 +
-    buf[offset + 5]!
-  );
+  return (buf[offset]! * 0x10000 + buf[offset + 1]! * 0x100 + buf[offset + 2]!) * 0x1000000 + buf[offset + 3]! * 0x10000 + buf[offset + 4]! * 0x100 + buf[offset + 5]!;
 }
 
 /** Group (multicast/broadcast) bit: least significant bit of the first octet. */

@@ -12,7 +12,7 @@ const SYN = hex(`52d8 d428 fed5 e634 088c e780 0800 4500 003c dd39 4000 4006 48e
 const RST = hex(`e634 088c e780 52d8 d428 fed5 0800 4500 0028 0000 4000 4006 2634 0a4d 0002 0a4d
   0001 15b3 9c42 0000 0000 8e38 46d7 5014 0000 142f 0000`);
 const IP = 14;
-const ck = (f: Buffer, ip = IP) => f.readUInt16BE(ip + ((f[ip]! & 15) * 4) + (f[ip + 9] === 6 ? 16 : 6));
+const ck = (f: Buffer, ip = IP) => f.readUInt16BE(ip + (f[ip]! & 15) * 4 + (f[ip + 9] === 6 ? 16 : 6));
 
 /** Reference: build pseudo header + segment as one buffer, add with end-around carry. */
 function refChecksum(frame: Buffer, ip = IP): number {

@@ -10,7 +10,6 @@ import type { SegmentSwitch } from '../switch/segment-switch.js';
 import type { PeerRef, SwitchPort } from '../switch/switch-port.js';
 import type { LegSpec } from '../../model/leg-spec.js';
 
-
 export interface LegContext {
   readonly id: number;
   /** Leg string with any key masked, for snapshots and messages. */

@@ -14,7 +14,6 @@ import type { LegContext } from './running-leg.js';
 import { TunnelLeg } from './tunnel-leg.js';
 import { VxlanPeers } from './vxlan-peers.js';
 
-
 export interface VxlanLegOptions {
   readonly peerAgeingMs?: number;
   readonly keepaliveMs?: number;
@@ -42,9 +41,7 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
 
   protected override async open(): Promise<void> {
     if (this.spec.key !== undefined || this.spec.keyEnv !== undefined) {
-      throw new Error(
-        `${this.ctx.label}: encrypted VXLAN legs are not available in this version; remove "*KEY" from the leg to run it unencrypted`,
-      );
+      throw new Error(`${this.ctx.label}: encrypted VXLAN legs are not available in this version; remove "*KEY" from the leg to run it unencrypted`);
     }
     await super.open();
   }
@@ -73,6 +70,7 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
       } catch (err) {
         throw new Error(
           `cannot join multicast group ${r.group} on ${this.spec.local} (${err instanceof Error ? err.message : String(err)}). Fix: use an IPv4 address of this machine as local address (ubdg --list-nics shows them)`,
+          { cause: err },
         );
       }
       socket.setMulticastTtl(MULTICAST_TTL);
@@ -99,9 +97,7 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
       const from = this.peers.roam(address, port, keepalive.vtepId);
       if (from !== null) this.ctx.emit({ type: 'peer-moved', leg: this.id, from, to: `${address}:${port}` });
     }
-    const peer = this.peers.admit(address, port, now, (p) =>
-      this.ctx.emit({ type: 'peer-learned', leg: this.id, address: p.label }),
-    );
+    const peer = this.peers.admit(address, port, now, (p) => this.ctx.emit({ type: 'peer-learned', leg: this.id, address: p.label }));
     if (peer === 'unknown') {
       this.drops['unknown-peer']++;
       return;

@@ -115,7 +115,12 @@ describe('VxlanPeers admission', () => {
   });
 
   it('admits the same record every time (counters and MAC entries hang on it)', () => {
-    for (const [leg, from] of [[HER, '10.0.0.2:4789'], [MULTICAST, '10.1.1.7:1'], [PROVIDER, `${A}:1000`], [ACCESS, '203.0.113.5:8000']] as const) {
+    for (const [leg, from] of [
+      [HER, '10.0.0.2:4789'],
+      [MULTICAST, '10.1.1.7:1'],
+      [PROVIDER, `${A}:1000`],
+      [ACCESS, '203.0.113.5:8000'],
+    ] as const) {
       const h = setup(leg);
       expect(h.peer(data(from))).toBe(h.peer(data(from)));
     }
@@ -145,7 +150,13 @@ describe('VxlanPeers caps', () => {
     { name: 'provider: one below the per-address cap', leg: PROVIDER, fill: portsOf(A, PEERS_PER_ADDRESS_MAX - 1), probe: `${A}:9999`, expected: `learned ${A}:9999` },
     { name: 'provider: the whole table is full', leg: PROVIDER, fill: manyAddresses, probe: `${B}:1`, expected: 'full' },
     { name: 'multicast: the whole table is full', leg: MULTICAST, fill: addresses(LEARNED_PEERS_MAX), probe: `${B}:4789`, expected: 'full' },
-    { name: 'multicast: a known VTEP of a full table still gets in', leg: MULTICAST, fill: addresses(LEARNED_PEERS_MAX), probe: '198.18.0.0:50000', expected: 'learned 198.18.0.0:4789' },
+    {
+      name: 'multicast: a known VTEP of a full table still gets in',
+      leg: MULTICAST,
+      fill: addresses(LEARNED_PEERS_MAX),
+      probe: '198.18.0.0:50000',
+      expected: 'learned 198.18.0.0:4789',
+    },
     { name: 'multicast: one below the cap', leg: MULTICAST, fill: addresses(LEARNED_PEERS_MAX - 1), probe: `${B}:4789`, expected: `learned ${B}:4789` },
   ];
   it.each(rows)('$name', ({ leg, fill, probe, expected }) => {

@@ -10,9 +10,7 @@ import { vxlanPort } from '../../model/leg-spec.js';
 import { KEEPALIVE_PERIODS_TO_EXPIRE, LEARNED_PEERS_MAX, MIN_EXPIRY_PERIOD_MS, PEER_AGEING_MS, PEERS_PER_ADDRESS_MAX } from '../../model/defaults.js';
 import { Peer } from './peer.js';
 
-
 export type Admit = Peer | 'unknown' | 'full';
-
 
 /** What a keepalive changed. */
 export interface KeepaliveOutcome {
@@ -160,10 +158,7 @@ export class VxlanPeers {
    *  its keepalive period is dead after a few silent periods, others after the ageing time. */
   expire(now: number): Peer[] {
     const gone: Peer[] = [];
-    const limit = (p: Peer) =>
-      p.keepaliveMs === undefined
-        ? this.ageingMs
-        : Math.min(this.ageingMs, KEEPALIVE_PERIODS_TO_EXPIRE * Math.max(MIN_EXPIRY_PERIOD_MS, p.keepaliveMs));
+    const limit = (p: Peer) => (p.keepaliveMs === undefined ? this.ageingMs : Math.min(this.ageingMs, KEEPALIVE_PERIODS_TO_EXPIRE * Math.max(MIN_EXPIRY_PERIOD_MS, p.keepaliveMs)));
     const alive = (p: Peer) => now - p.lastSeen < limit(p);
     for (const [addr, list] of this.learned) {
       const keep = list.filter(alive);

@@ -42,9 +42,7 @@ export class MemoryNetwork {
           throw new UdpError('address-not-available', `${o.address} is not an address of this host`, 'use a local address');
         }
         const port = o.port === 0 ? this.nextEphemeral++ : o.port;
-        const clash = this.sockets.find(
-          (s) => !s.closed && s.host === host && s.port === port && (s.address === o.address || s.address === '0.0.0.0' || o.address === '0.0.0.0'),
-        );
+        const clash = this.sockets.find((s) => !s.closed && s.host === host && s.port === port && (s.address === o.address || s.address === '0.0.0.0' || o.address === '0.0.0.0'));
         if (clash && !o.reuseAddr) throw new UdpError('address-in-use', `UDP ${o.address}:${port} is in use`, 'use another port');
         const s: MemSocket = {
           host,

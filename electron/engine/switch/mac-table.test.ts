@@ -50,6 +50,7 @@ function setup(ageingMs?: number, maxEntries?: number) {
 }
 
 describe('MacTable learning and moves', () => {
+  // prettier-ignore
   const rows: { name: string; learns: Learn[]; expected: Record<string, string | undefined> }[] = [
     { name: 'an unknown MAC has no entry', learns: [], expected: { A: undefined } },
     { name: 'a new MAC: its port and time', learns: [['A', 'nic', null, 0]], expected: { A: 'nic @0' } },
@@ -75,6 +76,7 @@ describe('MacTable learning and moves', () => {
 
 describe('MacTable ageing', () => {
   // Learns happen first, then sweeps at the given times, each with the MACs left after it.
+  // prettier-ignore
   const rows: { name: string; ageingMs?: number; learns: Learn[]; sweeps: [at: number, left: string[]][] }[] = [
     { name: 'default 300 s: kept a millisecond before, gone at 300 s', learns: [['A', 'nic', null, 0]], sweeps: [[299_999, ['A']], [300_000, []]] },
     { name: 'a shorter ageing time', ageingMs: 10_000, learns: [['A', 'nic', null, 0]], sweeps: [[9_999, ['A']], [10_000, []]] },
@@ -115,21 +117,33 @@ describe('MacTable size limit (a full table learns no new MACs; it evicts nothin
     {
       name: 'fills up to the limit',
       max: 2,
-      learns: [['A', 'nic', null, 0], ['B', 'nic', null, 1]],
+      learns: [
+        ['A', 'nic', null, 0],
+        ['B', 'nic', null, 1],
+      ],
       accepted: [true, true],
       expected: { A: 'nic @0', B: 'nic @1' },
     },
     {
       name: 'a new MAC in a full table is refused, the oldest stays',
       max: 2,
-      learns: [['A', 'nic', null, 0], ['B', 'nic', null, 1], ['C', 'vx', 'p1', 2]],
+      learns: [
+        ['A', 'nic', null, 0],
+        ['B', 'nic', null, 1],
+        ['C', 'vx', 'p1', 2],
+      ],
       accepted: [true, true, false],
       expected: { A: 'nic @0', B: 'nic @1', C: undefined },
     },
     {
       name: 'known MACs still refresh and move in a full table',
       max: 2,
-      learns: [['A', 'nic', null, 0], ['B', 'nic', null, 1], ['A', 'vx', 'p1', 2], ['B', 'nic', null, 3]],
+      learns: [
+        ['A', 'nic', null, 0],
+        ['B', 'nic', null, 1],
+        ['A', 'vx', 'p1', 2],
+        ['B', 'nic', null, 3],
+      ],
       accepted: [true, true, true, true],
       expected: { A: 'vx p1 @2', B: 'nic @3' },
     },

@@ -4,7 +4,6 @@
 import { MAC_AGEING_MS, MAC_TABLE_MAX } from '../../model/defaults.js';
 import type { PeerRef, SwitchPort } from './switch-port.js';
 
-
 export interface MacEntry {
   port: SwitchPort;
   peer: PeerRef | null;

@@ -114,9 +114,7 @@ export function BridgePicture(): ReactElement {
           const r = rates?.peers.get(peerKey(p.leg, p.address));
           return r ? r.rxBps + r.txBps : 0;
         };
-        const ps = (byLeg.get(l.id) ?? [])
-          .slice()
-          .sort((a, b) => Number(isNewPeer(b, snapshot.time, live)) - Number(isNewPeer(a, snapshot.time, live)) || busy(b) - busy(a));
+        const ps = (byLeg.get(l.id) ?? []).slice().sort((a, b) => Number(isNewPeer(b, snapshot.time, live)) - Number(isNewPeer(a, snapshot.time, live)) || busy(b) - busy(a));
         legs.push({
           id: l.id,
           spec: r.ok ? r.spec : null,
@@ -205,7 +203,11 @@ export function BridgePicture(): ReactElement {
   let y = 12;
   const bands = segments.map((s) => {
     const tunnelRows = s.tunnelLegs.map((l) => Math.max(1, l.peers.length + (l.morePeers > 0 ? 1 : 0)));
-    const rows = Math.max(1, s.nicLegs.length, tunnelRows.reduce((a, b) => a + b, 0));
+    const rows = Math.max(
+      1,
+      s.nicLegs.length,
+      tunnelRows.reduce((a, b) => a + b, 0),
+    );
     const top = y;
     const height = rows * ROW;
     y += height + 18;

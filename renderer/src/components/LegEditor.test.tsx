@@ -40,7 +40,7 @@ describe('leg editor', () => {
 
     fireEvent.change(screen.getByLabelText('Remote VTEP 1'), { target: { value: '10.10.2.300' } });
 
-    expect((screen.getByLabelText('Remote VTEP 1')).getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByLabelText('Remote VTEP 1').getAttribute('aria-invalid')).toBe('true');
     const error = screen.getByTestId('leg-error');
     expect(error.textContent).toContain("'10.10.2.300' is not an IPv4 address");
     expect(error.querySelector('mark')?.textContent).toBe('10.10.2.300');
@@ -105,7 +105,7 @@ describe('leg editor', () => {
     fireEvent.click(within(modes).getByRole('radio', { name: 'Multicast' }));
     fireEvent.change(screen.getByLabelText('Local address'), { target: { value: '10.1.1.1' } });
     fireEvent.change(screen.getByLabelText('Multicast group'), { target: { value: '10.1.1.2' } });
-    expect((screen.getByLabelText('Multicast group')).getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByLabelText('Multicast group').getAttribute('aria-invalid')).toBe('true');
     fireEvent.change(screen.getByLabelText('Multicast group'), { target: { value: '239.1.1.1' } });
     expect(screen.queryByTestId('leg-error')).toBeNull();
   });

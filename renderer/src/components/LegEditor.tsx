@@ -155,29 +155,14 @@ export function LegEditor({ draft, check, nics, nicsLoading, disabled, onChange,
                 {input('group', { placeholder: '239.1.1.1' })}
               </Field>
             )}
-            {f.mode === 'access' && (
-              <div className="form-note">Any local address and an ephemeral port; keepalives every 20 s keep the NAT mapping open.</div>
-            )}
+            {f.mode === 'access' && <div className="form-note">Any local address and an ephemeral port; keepalives every 20 s keep the NAT mapping open.</div>}
             {f.mode === 'provider' && <div className="form-note">No peers to list: remote VTEPs are learned (address and port) as they send.</div>}
           </div>
           {f.mode === 'unicast' && (
-            <PeerList
-              peers={f.peers}
-              disabled={disabled}
-              error={(i) => err('peers', i)}
-              onChange={(peers) => onChange({ peers })}
-              idFor={(i) => id(`peer-${i}`)}
-            />
+            <PeerList peers={f.peers} disabled={disabled} error={(i) => err('peers', i)} onChange={(peers) => onChange({ peers })} idFor={(i) => id(`peer-${i}`)} />
           )}
           <Field label="Encryption" wide>
-            <Segmented
-              label="Encryption"
-              value={f.keySource}
-              options={KEY_SOURCES}
-              disabled={disabled}
-              size="sm"
-              onChange={(keySource) => onChange({ keySource })}
-            />
+            <Segmented label="Encryption" value={f.keySource} options={KEY_SOURCES} disabled={disabled} size="sm" onChange={(keySource) => onChange({ keySource })} />
           </Field>
           {f.keySource === 'literal' && (
             <Field label="Pre-shared key" htmlFor={id('key')} error={err('key')} hint="Same key on every VTEP of this leg. No spaces or ':'.">

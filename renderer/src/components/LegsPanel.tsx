@@ -168,7 +168,11 @@ export function LegsPanel(): ReactElement {
       {locked && <div className="panel-note">The bridge is running: stop it to change the legs.</div>}
       {legs.length === 0 ? (
         <EmptyState title="No legs yet">
-          Add an adapter and a VXLAN leg, or <button className="link-btn inline" onClick={() => setPasting(true)}>paste a ubdg command line</button>.
+          Add an adapter and a VXLAN leg, or{' '}
+          <button className="link-btn inline" onClick={() => setPasting(true)}>
+            paste a ubdg command line
+          </button>
+          .
         </EmptyState>
       ) : (
         <ul className="leg-list">
@@ -216,8 +220,7 @@ function PasteDialog({ onClose, hasLegs }: { onClose(): void; hasLegs: boolean }
       }
     >
       <p className="muted small">
-        For example <code>ubdg 5000#V:E@10.10.1.10:10.10.2.10+10.10.3.10 5000#W:E@eth0</code>. Quotes work as in a shell; every leg is checked
-        exactly as ubdg checks it.
+        For example <code>ubdg 5000#V:E@10.10.1.10:10.10.2.10+10.10.3.10 5000#W:E@eth0</code>. Quotes work as in a shell; every leg is checked exactly as ubdg checks it.
       </p>
       <textarea
         className={`input mono paste-area${parsed && !parsed.ok ? ' invalid' : ''}`}

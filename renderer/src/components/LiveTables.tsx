@@ -158,7 +158,9 @@ export function PeersTable({
       columns={columns}
       rowKey={(r) => (r.expiredAt !== undefined ? `x${r.key}` : r.key)}
       rowClass={(r) => `peer-${peerStatus(r, now, live)}`}
-      rowStyle={(r) => (isNewPeer(r.peer, now, live) && r.expiredAt === undefined ? ({ '--fresh': (1 - (now - r.peer.firstSeen) / NEW_PEER_MS).toFixed(2) } as CSSProperties) : undefined)}
+      rowStyle={(r) =>
+        isNewPeer(r.peer, now, live) && r.expiredAt === undefined ? ({ '--fresh': (1 - (now - r.peer.firstSeen) / NEW_PEER_MS).toFixed(2) } as CSSProperties) : undefined
+      }
       height={height}
       defaultSort={{ id: 'first', dir: 'desc' }}
       empty={<EmptyState title="No remote VTEPs yet">Peers appear here as they are configured or learned.</EmptyState>}
@@ -217,9 +219,19 @@ function EventsList({ events, height }: { events: readonly LogEntry[]; height: n
         id: 'level',
         header: '',
         width: '28px',
-        cell: (e) => (e.level === 'error' ? <IconX size={14} className="err-text" /> : e.level === 'warn' ? <IconAlert size={14} className="warn-text" /> : <span className="dot-info" />),
+        cell: (e) =>
+          e.level === 'error' ? <IconX size={14} className="err-text" /> : e.level === 'warn' ? <IconAlert size={14} className="warn-text" /> : <span className="dot-info" />,
       },
-      { id: 'text', header: 'Event', width: '1fr', cell: (e) => <span className={`event-${e.level}`} title={e.text}>{e.text}</span> },
+      {
+        id: 'text',
+        header: 'Event',
+        width: '1fr',
+        cell: (e) => (
+          <span className={`event-${e.level}`} title={e.text}>
+            {e.text}
+          </span>
+        ),
+      },
     ],
     [],
   );

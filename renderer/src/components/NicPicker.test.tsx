@@ -25,7 +25,7 @@ describe('NIC dropdown', () => {
     const lo = options.find((o) => o.textContent!.includes('loopback traffic'))!;
     expect(within(lo).getByText('loopback')).toBeTruthy();
     expect(within(lo).getByText('not usable')).toBeTruthy();
-    expect((lo).getAttribute('aria-disabled')).toBe('true');
+    expect(lo.getAttribute('aria-disabled')).toBe('true');
     // Unusable adapters sort last.
     expect(options[options.length - 1]).toBe(lo);
   });

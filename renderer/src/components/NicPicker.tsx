@@ -185,9 +185,7 @@ export function NicPicker({ nics, value, onChange, loading, error, onRefresh, di
       )}
       {showAdvice && (
         <div className={`nic-advice tone-${advice ? FIT_TONE[advice.fit] : 'neutral'}`}>
-          {advice
-            ? advice.reason
-            : 'Best: a dedicated adapter such as the Microsoft KM-TEST Loopback Adapter (or a spare wired NIC). Wi-Fi adapters usually cannot bridge.'}
+          {advice ? advice.reason : 'Best: a dedicated adapter such as the Microsoft KM-TEST Loopback Adapter (or a spare wired NIC). Wi-Fi adapters usually cannot bridge.'}
         </div>
       )}
     </div>

@@ -32,7 +32,7 @@ describe('peer table', () => {
   it('renders 1000 peers windowed: only the visible rows are in the DOM', () => {
     const { container } = render(<PeersTable rows={rows(1000)} legs={legs} now={NOW} height={400} />);
     const table = screen.getByRole('table', { name: 'Remote VTEPs' });
-    expect((table).getAttribute('aria-rowcount')).toBe('1001');
+    expect(table.getAttribute('aria-rowcount')).toBe('1001');
     const bodyRows = container.querySelectorAll('.vtable-body [role="row"]');
     expect(bodyRows.length).toBeGreaterThan(5);
     expect(bodyRows.length).toBeLessThan(40);
@@ -65,11 +65,11 @@ describe('peer table', () => {
     const gone: PeerRow = { ...old, key: '1|203.0.113.11:41002', peer: { ...old.peer, address: '203.0.113.11:41002' }, expiredAt: NOW - 1000 };
     const { container } = render(<PeersTable rows={[fresh, old, gone]} legs={legs} now={NOW} height={400} />);
     const byAddr = (a: string) => screen.getByText(a).closest('[role="row"]') as HTMLElement;
-    expect((byAddr('203.0.113.9:41000')).classList.contains('peer-new')).toBe(true);
+    expect(byAddr('203.0.113.9:41000').classList.contains('peer-new')).toBe(true);
     expect(within(byAddr('203.0.113.9:41000')).getByText('new')).toBeTruthy();
-    expect((byAddr('203.0.113.10:41001')).classList.contains('peer-expiring')).toBe(true);
+    expect(byAddr('203.0.113.10:41001').classList.contains('peer-expiring')).toBe(true);
     expect(within(byAddr('203.0.113.10:41001')).getByText('4 min ago')).toBeTruthy();
-    expect((byAddr('203.0.113.11:41002')).classList.contains('peer-expired')).toBe(true);
+    expect(byAddr('203.0.113.11:41002').classList.contains('peer-expired')).toBe(true);
     expect(container.querySelectorAll('.agebar').length).toBe(2);
   });
 

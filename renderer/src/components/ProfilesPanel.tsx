@@ -158,7 +158,11 @@ export function ProfilesPanel(): ReactElement {
                 >
                   <span className="profile-name">{pr.name}</span>
                   <span className="profile-meta">
-                    {pr.problem ? <span className="err-text">{pr.problem}</span> : `${pr.legCount} leg${pr.legCount === 1 ? '' : 's'} · ${pr.updatedAt ? formatAgo(Date.parse(pr.updatedAt), Date.now()) : ''}`}
+                    {pr.problem ? (
+                      <span className="err-text">{pr.problem}</span>
+                    ) : (
+                      `${pr.legCount} leg${pr.legCount === 1 ? '' : 's'} · ${pr.updatedAt ? formatAgo(Date.parse(pr.updatedAt), Date.now()) : ''}`
+                    )}
                   </span>
                 </button>
                 <span className="row-actions">

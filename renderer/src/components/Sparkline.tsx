@@ -9,11 +9,31 @@ export function sparkPath(values: readonly number[], w: number, h: number, max: 
   return values.map((v, i) => `${i === 0 ? 'M' : 'L'}${(i * step).toFixed(1)},${(h - 1 - (max > 0 ? v / max : 0) * (h - 2)).toFixed(1)}`).join('');
 }
 
-export function Sparkline({ points, width = 120, height = 28, windowPoints = 60 }: { points: readonly HistoryPoint[]; width?: number; height?: number; windowPoints?: number }): ReactElement {
+export function Sparkline({
+  points,
+  width = 120,
+  height = 28,
+  windowPoints = 60,
+}: {
+  points: readonly HistoryPoint[];
+  width?: number;
+  height?: number;
+  windowPoints?: number;
+}): ReactElement {
   const pts = points.slice(-windowPoints);
   const max = Math.max(1, ...pts.map((p) => Math.max(p.rx, p.tx)));
-  const rx = sparkPath(pts.map((p) => p.rx), width, height, max);
-  const tx = sparkPath(pts.map((p) => p.tx), width, height, max);
+  const rx = sparkPath(
+    pts.map((p) => p.rx),
+    width,
+    height,
+    max,
+  );
+  const tx = sparkPath(
+    pts.map((p) => p.tx),
+    width,
+    height,
+    max,
+  );
   return (
     <svg className="sparkline" width={width} height={height} viewBox={`0 0 ${width} ${height}`} aria-hidden="true">
       <line x1="0" x2={width} y1={height - 0.5} y2={height - 0.5} className="spark-base" />

@@ -31,7 +31,12 @@ export function SummaryStrip(): ReactElement {
   const t = live ? rates?.total : undefined;
   return (
     <div className="kpis">
-      <Kpi label="Legs up" value={running ? `${up} / ${legs.length}` : '—'} sub={failed > 0 ? `${failed} failed` : running ? 'all healthy' : 'not running'} tone={failed > 0 ? 'err' : undefined} />
+      <Kpi
+        label="Legs up"
+        value={running ? `${up} / ${legs.length}` : '—'}
+        sub={failed > 0 ? `${failed} failed` : running ? 'all healthy' : 'not running'}
+        tone={failed > 0 ? 'err' : undefined}
+      />
       <Kpi
         label="Remote VTEPs"
         value={formatCount(snapshot?.peerCount ?? peers.length)}

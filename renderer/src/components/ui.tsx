@@ -110,7 +110,19 @@ export function Field({
   );
 }
 
-export function Card({ title, actions, children, className, subtitle }: { title: ReactNode; actions?: ReactNode; children: ReactNode; className?: string; subtitle?: ReactNode }): ReactElement {
+export function Card({
+  title,
+  actions,
+  children,
+  className,
+  subtitle,
+}: {
+  title: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+  subtitle?: ReactNode;
+}): ReactElement {
   return (
     <section className={`card${className ? ` ${className}` : ''}`}>
       <header className="card-head">

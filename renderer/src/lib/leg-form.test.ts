@@ -8,17 +8,11 @@ const f = (patch: Partial<LegFields>): LegFields => ({ ...DEFAULT_FIELDS, ...pat
 describe('composeLeg', () => {
   it('writes every kind and mode as the CLI grammar has it', () => {
     expect(composeLeg(f({ kind: 'W', nic: 'Microsoft KM-TEST Loopback Adapter' })).text).toBe('5000#W:E@Microsoft KM-TEST Loopback Adapter');
-    expect(composeLeg(f({ kind: 'U', uLocal: '0.0.0.0', uLocalPort: '10000', uRemote: '10.0.0.2', uRemotePort: '10001' })).text).toBe(
-      '5000#U:E@0.0.0.0:10000:10.0.0.2:10001',
-    );
+    expect(composeLeg(f({ kind: 'U', uLocal: '0.0.0.0', uLocalPort: '10000', uRemote: '10.0.0.2', uRemotePort: '10001' })).text).toBe('5000#U:E@0.0.0.0:10000:10.0.0.2:10001');
     expect(composeLeg(f({ vLocal: '10.10.1.10', peers: ['10.10.2.10', '10.10.3.10', ''] })).text).toBe('5000#V:E@10.10.1.10:10.10.2.10+10.10.3.10');
     expect(composeLeg(f({ mode: 'multicast', vLocal: '10.1.1.1', group: '239.1.1.1', port: '8472' })).text).toBe('5000#V:E@10.1.1.1:239.1.1.1:8472');
-    expect(composeLeg(f({ mode: 'provider', vLocal: '203.0.113.5', keySource: 'literal', key: 'secret', port: '8000' })).text).toBe(
-      '5000#V:E@203.0.113.5:0*secret:8000',
-    );
-    expect(composeLeg(f({ mode: 'access', provider: '203.0.113.5', keySource: 'literal', key: 'secret', port: '8000' })).text).toBe(
-      '5000#V:E@*:203.0.113.5*secret:8000',
-    );
+    expect(composeLeg(f({ mode: 'provider', vLocal: '203.0.113.5', keySource: 'literal', key: 'secret', port: '8000' })).text).toBe('5000#V:E@203.0.113.5:0*secret:8000');
+    expect(composeLeg(f({ mode: 'access', provider: '203.0.113.5', keySource: 'literal', key: 'secret', port: '8000' })).text).toBe('5000#V:E@*:203.0.113.5*secret:8000');
     expect(composeLeg(f({ mode: 'access', provider: '203.0.113.5', keySource: 'env', keyEnv: 'VX_KEY' })).text).toBe('5000#V:E@*:203.0.113.5*env:VX_KEY');
   });
 });

@@ -69,7 +69,10 @@ describe('pushBounded', () => {
     expect(h.map((p) => p.rx)).toEqual([8, 9, 10, 11, 12]);
   });
   it('drops points older than maxAge', () => {
-    let h = [{ t: 0, rx: 0, tx: 0 }, { t: 5000, rx: 1, tx: 0 }];
+    let h = [
+      { t: 0, rx: 0, tx: 0 },
+      { t: 5000, rx: 1, tx: 0 },
+    ];
     h = pushBounded(h, { t: 12_000, rx: 2, tx: 0 }, bounds);
     expect(h.map((p) => p.t)).toEqual([5000, 12_000]);
   });

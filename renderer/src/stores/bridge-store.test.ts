@@ -13,7 +13,15 @@ function peer(address: string, bytes: number, firstSeen = 1): PeerSnapshot {
 }
 
 function snap(time: number, k: number, peers: PeerSnapshot[] = []): BridgeSnapshot {
-  return { time, running: true, legs: legs.map((l) => ({ ...l, rxPackets: k, rxBytes: k * 125, txPackets: k, txBytes: k * 125 })), peers, macs: [], peerCount: peers.length, macCount: 0 };
+  return {
+    time,
+    running: true,
+    legs: legs.map((l) => ({ ...l, rxPackets: k, rxBytes: k * 125, txPackets: k, txBytes: k * 125 })),
+    peers,
+    macs: [],
+    peerCount: peers.length,
+    macCount: 0,
+  };
 }
 
 let fake: FakeApi;

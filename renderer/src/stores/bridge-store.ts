@@ -78,9 +78,7 @@ let eventSeq = 0;
 function describeEvent(e: BridgeEvent): { level: EventLevel; text: string } {
   switch (e.type) {
     case 'leg-state':
-      return e.state === 'error'
-        ? { level: 'error', text: `Leg ${e.leg + 1} failed: ${e.error ?? 'unknown error'}` }
-        : { level: 'info', text: `Leg ${e.leg + 1} is ${e.state}` };
+      return e.state === 'error' ? { level: 'error', text: `Leg ${e.leg + 1} failed: ${e.error ?? 'unknown error'}` } : { level: 'info', text: `Leg ${e.leg + 1} is ${e.state}` };
     case 'peer-learned':
       return { level: 'info', text: `Learned VTEP ${e.address} on leg ${e.leg + 1}` };
     case 'peer-expired':

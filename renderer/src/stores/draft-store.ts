@@ -17,9 +17,7 @@ export interface LegDraft {
   readonly textEdited: boolean;
 }
 
-export type PasteResult =
-  | { readonly ok: true; readonly count: number; readonly ignoredOptions: readonly string[] }
-  | { readonly ok: false; readonly error: string };
+export type PasteResult = { readonly ok: true; readonly count: number; readonly ignoredOptions: readonly string[] } | { readonly ok: false; readonly error: string };
 
 export interface DraftStore {
   legs: readonly LegDraft[];
@@ -61,9 +59,7 @@ export function checkDraft(d: LegDraft): LegCheck {
   return c;
 }
 
-export type Startable =
-  | { readonly ok: true; readonly legs: readonly string[] }
-  | { readonly ok: false; readonly reason: string; readonly legId?: number };
+export type Startable = { readonly ok: true; readonly legs: readonly string[] } | { readonly ok: false; readonly reason: string; readonly legId?: number };
 
 /** The canonical leg strings to start or save, or why there are none. */
 export function startableLegs(legs: readonly LegDraft[]): Startable {

@@ -93,7 +93,8 @@ export function legSnapshots(legs: readonly string[]): LegSnapshot[] {
       warnings: [],
       drops: zeroDrops(),
       encrypted: spec.kind === 'V' && (spec.key !== undefined || spec.keyEnv !== undefined),
-      local: spec.kind === 'W' ? spec.nic : spec.kind === 'U' ? `${spec.localAddress}:${spec.localPort}` : spec.local === '*' ? '0.0.0.0:49152' : `${spec.local}:${spec.port ?? 4789}`,
+      local:
+        spec.kind === 'W' ? spec.nic : spec.kind === 'U' ? `${spec.localAddress}:${spec.localPort}` : spec.local === '*' ? '0.0.0.0:49152' : `${spec.local}:${spec.port ?? 4789}`,
       rxPackets: 0,
       rxBytes: 0,
       txPackets: 0,
@@ -112,8 +113,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
 
   const reply = <T>(value: T): Promise<Result<T>> => delay({ ok: true, value });
   const fail = <T>(error: string): Promise<Result<T>> => delay({ ok: false, error });
-  const delay = <T>(r: Result<T>): Promise<Result<T>> =>
-    options.latencyMs ? new Promise((res) => setTimeout(() => res(r), options.latencyMs)) : Promise.resolve(r);
+  const delay = <T>(r: Result<T>): Promise<Result<T>> => (options.latencyMs ? new Promise((res) => setTimeout(() => res(r), options.latencyMs)) : Promise.resolve(r));
   const summary = (p: Profile): ProfileSummary => ({ name: p.name, legCount: p.legs.length, updatedAt: p.updatedAt ?? new Date(now()).toISOString() });
   const touch = (name: string) => (recent = [name, ...recent.filter((n) => n !== name)].slice(0, 8));
   const log = (method: string, args: unknown[]) => calls.push({ method, args });
