@@ -11,6 +11,7 @@ import { errorText } from '../model/user-error.js';
 import { EXIT_FAILED, EXIT_USAGE, type Io } from './io.js';
 import { chooseNics, terminalAsk } from './nic-choice.js';
 import { formatSummary } from './summary.js';
+import { assertNever } from '../model/assert-never.js';
 
 export interface RunOptions {
   readonly json: boolean;
@@ -91,6 +92,8 @@ function describeEvent(e: BridgeEvent, snapshot: () => BridgeSnapshot): string |
       return `[${e.leg}] warning: ${e.message}`;
     case 'leg-state':
       return e.state === 'error' && e.error !== undefined ? `[${e.leg}] ${leg()}: ${e.error}` : null;
+    default:
+      return assertNever(e, 'event');
   }
 }
 

@@ -6,6 +6,7 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import type { Backend } from '../backend/backend.js';
 import { INVOKE_CHANNELS, type PushChannel, type PushChannels, type Result } from '../contract/ipc-contract.js';
+import { assertNever } from '../model/assert-never.js';
 
 export const UNTRUSTED_SENDER: Result<never> = { ok: false, error: 'Refused: this request does not come from the vxbridge window.' };
 
@@ -54,6 +55,8 @@ export function forwardPushes(backend: Pick<Backend, 'subscribe'>, target: () =>
         return sendPush(t, m.channel, m.payload);
       case 'bridge:event':
         return sendPush(t, m.channel, m.payload);
+      default:
+        return assertNever(m, 'push message');
     }
   });
 }

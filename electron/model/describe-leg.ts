@@ -3,6 +3,7 @@
 
 import { ACCESS_KEEPALIVE_S } from './defaults.js';
 import { vxlanPort, type LegSpec, type NicLegSpec, type UdpLegSpec, type VxlanLegSpec } from './leg-spec.js';
+import { assertNever } from './assert-never.js';
 
 export interface DescribeOptions {
   /** Keepalive interval of access legs, if not the default. */
@@ -17,6 +18,8 @@ export function describeLeg(spec: LegSpec, options: DescribeOptions = {}): strin
       return describeUdp(spec);
     case 'V':
       return describeVxlan(spec, options.keepaliveSeconds ?? ACCESS_KEEPALIVE_S);
+    default:
+      return assertNever(spec, 'leg kind');
   }
 }
 
@@ -53,6 +56,8 @@ function describeVxlan(spec: VxlanLegSpec, keepaliveSeconds: number): string {
     case 'access':
       how = `${vni}, access VTEP behind NAT: any local address, ephemeral port, ` + `keepalive every ${keepaliveSeconds} s to provider ${at(r.provider)}`;
       break;
+    default:
+      return assertNever(r, 'VXLAN mode');
   }
   return `${how}, ${encryption(spec)}`;
 }

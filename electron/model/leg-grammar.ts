@@ -21,6 +21,7 @@
 import { SEGMENT_MAX } from './defaults.js';
 import { type LegKind, type LegSpec, type NicLegSpec, type UdpLegSpec, type VxlanLegSpec, type VxlanRemote } from './leg-spec.js';
 import { ipv4Problem, isMulticastIpv4, unicastProblem } from './ipv4.js';
+import { assertNever } from './assert-never.js';
 
 export { isIpv4, isMulticastIpv4 } from './ipv4.js';
 
@@ -321,6 +322,8 @@ function formatArgs(spec: LegSpec, options: FormatLegOptions): string | undefine
       return `${spec.localAddress}:${spec.localPort}:${spec.remoteAddress}:${spec.remotePort}`;
     case 'V':
       return `${spec.local}:${formatRemote(spec.remote)}${formatKey(spec, options)}${spec.port === undefined ? '' : ':' + spec.port}`;
+    default:
+      return assertNever(spec, 'leg kind');
   }
 }
 
@@ -334,6 +337,8 @@ function formatRemote(r: VxlanRemote): string {
       return '0';
     case 'access':
       return r.provider;
+    default:
+      return assertNever(r, 'VXLAN mode');
   }
 }
 

@@ -13,6 +13,7 @@ import { Peer } from './peer.js';
 import type { LegContext } from './running-leg.js';
 import { TunnelLeg } from './tunnel-leg.js';
 import { VxlanPeers } from './vxlan-peers.js';
+import { assertNever } from '../../model/assert-never.js';
 
 export interface VxlanLegOptions {
   readonly peerAgeingMs?: number;
@@ -58,6 +59,8 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
       case 'unicast':
       case 'provider':
         return { address: this.spec.local, port, ...base };
+      default:
+        return assertNever(this.spec.remote, 'VXLAN mode');
     }
   }
 

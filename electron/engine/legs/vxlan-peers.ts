@@ -9,6 +9,7 @@ import type { VxlanLegSpec } from '../../model/leg-spec.js';
 import { vxlanPort } from '../../model/leg-spec.js';
 import { KEEPALIVE_PERIODS_TO_EXPIRE, LEARNED_PEERS_MAX, MIN_EXPIRY_PERIOD_MS, PEER_AGEING_MS, PEERS_PER_ADDRESS_MAX } from '../../model/defaults.js';
 import { Peer } from './peer.js';
+import { assertNever } from '../../model/assert-never.js';
 
 export type Admit = Peer | 'unknown' | 'full';
 
@@ -52,6 +53,8 @@ export class VxlanPeers {
         break;
       case 'provider':
         break;
+      default:
+        assertNever(r, 'VXLAN mode');
     }
   }
 

@@ -3,7 +3,7 @@
 
 import { useMemo, type ReactElement } from 'react';
 import { parseLeg } from '../../../electron/model/leg-grammar.js';
-import type { LegSpec } from '../../../electron/model/leg-spec.js';
+import { vxlanPort, type LegSpec } from '../../../electron/model/leg-spec.js';
 import type { NicInfo } from '../../../electron/model/nic-info.js';
 import type { LegState, PeerSnapshot } from '../../../electron/model/snapshot.js';
 import { formatBitRate } from '../../../electron/model/format.js';
@@ -16,6 +16,7 @@ import { useConnection } from '../stores/connection-store.js';
 import { useElementSize } from '../lib/use-size.js';
 import { checkDraft, useDrafts } from '../stores/draft-store.js';
 import { EmptyState } from './ui.js';
+import { assertNever } from '../../../electron/model/assert-never.js';
 
 const ROW = 34;
 const MAX_PEERS = 5;
@@ -53,8 +54,10 @@ function tunnelLabel(spec: LegSpec | null, text: string, problem: PicLeg['proble
       return ['UDP', `${spec.localAddress}:${spec.localPort}`];
     case 'V': {
       const mode = spec.remote.mode === 'unicast' ? (spec.remote.peers.length > 1 ? 'HER' : 'unicast') : spec.remote.mode;
-      return [`VXLAN ${mode}`, spec.local === '*' ? 'any address' : `${spec.local}:${spec.port ?? 4789}`];
+      return [`VXLAN ${mode}`, spec.local === '*' ? 'any address' : `${spec.local}:${vxlanPort(spec)}`];
     }
+    default:
+      return assertNever(spec, 'leg kind');
   }
 }
 

@@ -16,6 +16,7 @@ import { notify } from '../stores/notice-store.js';
 import { IconAlert, IconCheck, IconChevronDown, IconChevronUp, IconCopy, IconEthernet, IconLock, IconPaste, IconPlus, IconTrash, IconTunnel } from './icons.js';
 import { LegEditor } from './LegEditor.js';
 import { Button, Card, EmptyState, IconButton, Modal } from './ui.js';
+import { assertNever } from '../../../electron/model/assert-never.js';
 
 export function legTitle(spec: LegSpec, nics: readonly NicInfo[]): string {
   switch (spec.kind) {
@@ -34,8 +35,12 @@ export function legTitle(spec: LegSpec, nics: readonly NicInfo[]): string {
           return `VXLAN provider on ${spec.local}`;
         case 'access':
           return `VXLAN access to ${r.provider}`;
+        default:
+          return assertNever(r, 'VXLAN mode');
       }
     }
+    default:
+      return assertNever(spec, 'leg kind');
   }
 }
 

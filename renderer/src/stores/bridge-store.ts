@@ -9,6 +9,7 @@ import type { BridgeSnapshot, PeerSnapshot } from '../../../electron/model/snaps
 import { computeRates, peerKey, type SnapshotRates } from '../lib/rates.js';
 import { pushBounded, type HistoryPoint, type RingBounds } from '../lib/ring.js';
 import { api } from './connection-store.js';
+import { assertNever } from '../../../electron/model/assert-never.js';
 
 export type BridgePhase = 'idle' | 'starting' | 'running' | 'stopping';
 
@@ -87,6 +88,8 @@ function describeEvent(e: BridgeEvent): { level: EventLevel; text: string } {
       return { level: 'info', text: `VTEP on leg ${e.leg + 1} moved from ${e.from} to ${e.to} (NAT mapping changed)` };
     case 'warning':
       return { level: 'warn', text: `Leg ${e.leg + 1}: ${e.message}` };
+    default:
+      return assertNever(e, 'event');
   }
 }
 
