@@ -32,7 +32,7 @@ class FakeCap extends EventEmitter implements CapHandle {
     this.sent.push({ buffer, bytes: buffer.subarray(0, size).toString('hex') });
   }
   close(): boolean {
-    // cap 0.2.1 segfaults when a handle whose open() failed is closed.
+    // A failed open() leaves nothing to close (the patched cap releases it itself).
     if (!this.opened || FakeCap.openResult instanceof Error) throw new Error('closed a failed handle');
     this.closes++;
     return true;

@@ -4,7 +4,7 @@
 # summarize.py: the same harness that measured the anchor figures in
 # README.md) and prints the median table, plus ratios to the kernel.
 #   RUNS=3                      runs per variant, interleaved (A B C A B C …)
-#   VARIANTS="kernel vxlan udp" see cmd_for below
+#   VARIANTS="kernel vxlan vxlan-key udp"  see cmd_for below
 #   BENCH_PREFIX=vxb_           namespace name prefix (names are machine-global)
 #   QUIET_WAIT_S=120            wait up to this long before each run for an idle machine
 #   RESULTS_DIR=e2e/artifacts/bench-<time>   results.jsonl, summary.md, summary.jsonl, logs/
@@ -18,9 +18,10 @@ BENCH="${BENCH_DIR:-$HERE}"
 [ -x "$BENCH/run.sh" ] || { echo "bench: harness not found at $BENCH (run.sh missing or not executable; BENCH_DIR overrides)" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "bench: needs root (network namespaces, pcap)" >&2; exit 1; }
 RUNS="${RUNS:-3}"
-VARIANTS="${VARIANTS:-kernel vxlan udp}"
+VARIANTS="${VARIANTS:-kernel vxlan vxlan-key udp}"
 export BENCH_PREFIX="${BENCH_PREFIX:-vxb_}"
 OUT="${RESULTS_DIR:-$REPO/e2e/artifacts/bench-$(date +%Y%m%dT%H%M%S)}"
+KEYFILE="$OUT/bench.key"
 
 UBDG="node $REPO/bin/ubdg.js"
 # the kernel VXLAN anchor: no process, an in-kernel bridge + vxlan device set up
@@ -31,17 +32,20 @@ cmd_for() {
   case "$1" in
     kernel) echo "" ;;
     vxlan) echo "exec $UBDG 5000#V:E@\$LOCAL_IP:\$PEER_IP 5000#W:E@\$LAN_IF" ;;
+    # encrypted (README "Secure legs"), the key from a file made for this run
+    vxlan-key) echo "exec $UBDG 5000#V:E@\$LOCAL_IP:\$PEER_IP*file:$KEYFILE 5000#W:E@\$LAN_IF" ;;
     udp)   echo "exec $UBDG 7#U:E@\$LOCAL_IP:40000:\$PEER_IP:40000 7#W:E@\$LAN_IF" ;;
     # the buffer-size measurements behind the defaults (README "Performance")
     vxlan-udpbuf256k) echo "exec $UBDG --udp-buffer 256K 5000#V:E@\$LOCAL_IP:\$PEER_IP 5000#W:E@\$LAN_IF" ;;
     vxlan-pcapbuf1m)  echo "exec $UBDG --pcap-buffer 1M 5000#V:E@\$LOCAL_IP:\$PEER_IP 5000#W:E@\$LAN_IF" ;;
-    *) echo "bench: unknown variant $1 (kernel, vxlan, udp, vxlan-udpbuf256k, vxlan-pcapbuf1m)" >&2; return 2 ;;
+    *) echo "bench: unknown variant $1 (kernel, vxlan, vxlan-key, udp, vxlan-udpbuf256k, vxlan-pcapbuf1m)" >&2; return 2 ;;
   esac
 }
 setup_for() { case "$1" in kernel) echo "$KERNEL_SETUP" ;; *) echo "" ;; esac; }
 need_build=0
 for v in $VARIANTS; do cmd_for "$v" >/dev/null; [ "$v" = kernel ] || need_build=1; done
 mkdir -p "$OUT/logs"
+(umask 077 && head -c 24 /dev/urandom | base64 > "$KEYFILE")
 
 [ "$need_build" = 0 ] || (cd "$REPO" && npm run --silent build:node)
 

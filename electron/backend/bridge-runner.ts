@@ -8,10 +8,15 @@
 // adapters are being resolved or legs are opening cancels that start. While a
 // bridge runs, a snapshot is pushed every tick and the engine's events are
 // passed on as they come.
+//
+// Supervision: when the bridge runs in a data-plane process that dies
+// (process-bridge.ts), the same legs are started again after a short pause,
+// at most MAX_RESTARTS_IN_A_ROW times in a row; then the bridge stays stopped
+// and the UI asks the user. Each step is a 'data-plane' event in plain words.
 
 import type { BridgeHandle } from '../engine/bridge-api.js';
 import type { Result } from '../contract/ipc-contract.js';
-import type { BridgeEvent } from '../model/events.js';
+import type { BridgeEvent, DataPlaneState } from '../model/events.js';
 import type { LegSpec } from '../model/leg-spec.js';
 import type { BridgeSnapshot } from '../model/snapshot.js';
 import { errorText } from '../model/user-error.js';
@@ -47,6 +52,18 @@ export interface BridgeRunner {
 
 /** How long resolving an adapter name (listing adapters) may take. */
 export const RESOLVE_NIC_TIMEOUT_MS = 10_000;
+/** Crashes of the data plane that are restarted before the bridge stays stopped. */
+export const MAX_RESTARTS_IN_A_ROW = 3;
+/** A bridge that ran this long since its last (re)start was healthy: its next crash starts a new row. */
+export const HEALTHY_AFTER_MS = 60_000;
+/** Pause before a restart, times the attempt number: a crash at start does not spin. */
+export const RESTART_DELAY_MS = 500;
+
+/** A handle whose bridge runs in another process, which may die (process-bridge.ts). */
+interface Crashable {
+  onCrash(listener: (reason: string) => void): () => void;
+}
+const isCrashable = (h: BridgeHandle): h is BridgeHandle & Crashable => typeof (h as Partial<Crashable>).onCrash === 'function';
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 const fail = <T>(error: string): Result<T> => ({ ok: false, error });
@@ -74,6 +91,8 @@ interface Running {
   readonly handle: BridgeHandle;
   readonly unsubscribe: () => void;
   readonly ticker: ReturnType<typeof setInterval>;
+  /** The legs as started (adapters resolved), for a restart. */
+  readonly specs: readonly LegSpec[];
 }
 
 export function createBridgeRunner(deps: BridgeRunnerDeps): BridgeRunner {
@@ -83,6 +102,41 @@ export function createBridgeRunner(deps: BridgeRunnerDeps): BridgeRunner {
   let disposed = false;
   /** Bumped by every stop/dispose: a start that began under an older value was cancelled. */
   let stopGeneration = 0;
+  /** Crashes since the bridge last ran healthy, and when it last (re)started. */
+  let crashesInARow = 0;
+  let startedAt = 0;
+
+  function notice(state: DataPlaneState, message: string): void {
+    deps.onEvent({ type: 'data-plane', state, message });
+    deps.log(`data plane: ${message}`);
+  }
+
+  /** The data-plane process of `r` died: start the same legs again, or give up. */
+  function onCrash(r: Running, reason: string): void {
+    if (running !== r) return;
+    if (Date.now() - startedAt >= HEALTHY_AFTER_MS) crashesInARow = 0;
+    crashesInARow++;
+    const what = `The bridge's data-plane process stopped unexpectedly (${reason}).`;
+    if (crashesInARow > MAX_RESTARTS_IN_A_ROW) {
+      notice('gave-up', `${what} It failed ${MAX_RESTARTS_IN_A_ROW + 1} times in a row, so the bridge stays stopped: check the legs and the log, then press Start to try again.`);
+      void serial(async () => {
+        if (running === r) await stopRunning();
+      });
+      return;
+    }
+    const attempt = crashesInARow;
+    notice('crashed', `${what} Starting it again with the same legs (attempt ${attempt} of ${MAX_RESTARTS_IN_A_ROW})…`);
+    const generation = stopGeneration;
+    setTimeout(() => {
+      void serial(async () => {
+        if (generation !== stopGeneration || running !== r) return; // stopped by the user meanwhile
+        await stopRunning();
+        const result = await startResolved(r.specs, () => generation !== stopGeneration);
+        if (result.ok) notice('restarted', `The bridge is running again (restart ${attempt} of ${MAX_RESTARTS_IN_A_ROW} after: ${reason}).`);
+        else notice('gave-up', `${what} Starting it again failed, so the bridge stays stopped: ${result.error}`);
+      });
+    }, RESTART_DELAY_MS * attempt);
+  }
 
   function tick(): void {
     if (!running || !deps.listening()) return;
@@ -145,7 +199,8 @@ export function createBridgeRunner(deps: BridgeRunnerDeps): BridgeRunner {
       return fail(`Cannot create the bridge: ${errorText(err)}`);
     }
     const unsubscribe = handle.onEvent(deps.onEvent);
-    running = { handle, unsubscribe, ticker: setInterval(tick, deps.periodMs) };
+    const r: Running = { handle, unsubscribe, ticker: setInterval(tick, deps.periodMs), specs };
+    running = r;
     try {
       await handle.start();
     } catch (err) {
@@ -163,6 +218,8 @@ export function createBridgeRunner(deps: BridgeRunnerDeps): BridgeRunner {
       const why = snap.legs.map((l) => `leg ${l.id + 1} (${l.leg}): ${l.error ?? 'failed'}`).join('\n');
       return fail(`No leg could start:\n${why}`);
     }
+    startedAt = Date.now();
+    if (isCrashable(handle)) handle.onCrash((reason) => onCrash(r, reason));
     tick();
     return ok(snap);
   }
@@ -171,6 +228,7 @@ export function createBridgeRunner(deps: BridgeRunnerDeps): BridgeRunner {
     async start(specs) {
       if (running || starting) return fail(ALREADY_RUNNING);
       starting = true;
+      crashesInARow = 0;
       const generation = stopGeneration;
       const cancelled = (): boolean => generation !== stopGeneration;
       try {

@@ -22,6 +22,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { WS_PATH, type WsPush, type WsReply } from '../contract/ipc-contract.js';
 import { browserHostCsp } from '../contract/csp.js';
 import type { Backend } from './backend.js';
+import { WS_CLIENT_BUFFER_MAX, WS_SLOW_CLIENT_GRACE_MS } from '../model/defaults.js';
 
 export const DEFAULT_UI_HOST = '127.0.0.1';
 const MAX_WS_MESSAGE = 1024 * 1024;
@@ -29,6 +30,8 @@ const MAX_WS_MESSAGE = 1024 * 1024;
 export const WS_CLOSE_TOKEN_REFUSED = 4401;
 /** A client this far behind misses snapshots (they are states, the next one supersedes). */
 const MAX_BUFFERED = 4 * 1024 * 1024;
+/** Close code for a client that stopped reading (WS_CLIENT_BUFFER_MAX bytes queued for it). */
+export const WS_CLOSE_TOO_SLOW = 4408;
 
 const MIME: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -245,6 +248,30 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     });
   });
 
+  /**
+   * Sends unless the client stopped reading. Snapshots are skipped past
+   * MAX_BUFFERED; events and replies cannot be (they are not states), so a
+   * client that would have more than WS_CLIENT_BUFFER_MAX queued is closed
+   * instead of growing our memory, and cut off if it does not close in time.
+   * (Text length stands for bytes: JSON here is nearly all ASCII.)
+   */
+  function send(ws: WebSocket, text: string, skippable: boolean): void {
+    if (ws.readyState !== ws.OPEN) return;
+    const queued = ws.bufferedAmount;
+    if (skippable && queued > MAX_BUFFERED) return;
+    if (queued === 0 || queued + text.length <= WS_CLIENT_BUFFER_MAX) {
+      ws.send(text);
+      return;
+    }
+    log(`websocket client closed: ${Math.round(queued / 1024)} KiB not yet sent to it (it stopped reading)`);
+    ws.close(WS_CLOSE_TOO_SLOW, 'too slow: stopped reading');
+    setTimeout(() => {
+      if (ws.readyState === ws.CLOSED) return;
+      log('websocket client cut off: it did not close in time');
+      ws.terminate();
+    }, WS_SLOW_CLIENT_GRACE_MS).unref();
+  }
+
   async function answer(ws: WebSocket, text: string | null): Promise<void> {
     let id = -1;
     let reply: WsReply;
@@ -258,17 +285,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     } catch (err) {
       reply = { id, result: { ok: false, error: `Bad request: ${err instanceof Error ? err.message : String(err)}` } };
     }
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+    send(ws, JSON.stringify(reply), false);
   }
 
   const unsubscribe = opts.backend.subscribe((m) => {
     const push: WsPush = { push: m.channel, payload: m.payload };
     const text = JSON.stringify(push);
-    for (const ws of clients) {
-      if (ws.readyState !== ws.OPEN) continue;
-      if (m.channel === 'bridge:snapshot' && ws.bufferedAmount > MAX_BUFFERED) continue;
-      ws.send(text);
-    }
+    for (const ws of clients) send(ws, text, m.channel === 'bridge:snapshot');
   });
 
   await new Promise<void>((resolve, reject) => {

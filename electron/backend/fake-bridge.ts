@@ -1,4 +1,4 @@
-// Test doubles for the backend: a fake BridgeHandle and a shape-only leg parser.
+// Test doubles for the backend: a fake BridgeHandle.
 // Used by backend, browser-host and ui-command tests (the real engine is not needed).
 
 import type { BridgeHandle } from '../engine/bridge-api.js';

@@ -1,32 +1,47 @@
 // The backend wired to the real engine, UDP sockets and pcap: what the Electron
-// main process and `ubdg ui` run. The engine runs on the caller's main thread
-// (`cap` must never run in a worker thread).
+// main process and `ubdg ui` run. With a data-plane launcher (the normal case),
+// each bridge runs in a process of its own, supervised by this one, so that a
+// crash in the capture layer or the engine cannot close the window; without
+// one, in this process (its main thread: `cap` must never run in a worker).
 
 import { createBridge } from '../engine/bridge.js';
 import { createNodeUdpPort } from '../engine/ports/node-udp.js';
 import type { AppInfo } from '../contract/ipc-contract.js';
+import { SNAPSHOT_INTERVAL_MS } from '../model/defaults.js';
 import { createProfileStore } from './profiles/profile-store.js';
 import { createPcapCapturePort } from '../../native/pcap-capture.js';
 import { resolveNic } from '../../native/resolve-nic.js';
-import { createBackend, type Backend, type FileDialogs } from './backend.js';
+import { createBackend, type Backend, type BackendDeps, type FileDialogs } from './backend.js';
 import { diagnoseCapture, systemCaptureProbes } from './capture-check.js';
+import { createProcessBridge } from './data-plane/process-bridge.js';
+import type { DataPlaneLauncher } from './data-plane/protocol.js';
 
 export interface RealBackendOptions {
   readonly host: AppInfo['host'];
   readonly version: string;
   readonly dataDir: string;
+  /** Runs each bridge in a data-plane process; absent: in this process. */
+  readonly dataPlane?: DataPlaneLauncher;
   readonly dialogs?: FileDialogs;
   readonly log?: (line: string) => void;
 }
 
 export function createRealBackend(o: RealBackendOptions): Backend {
+  // Listing adapters opens no capture: it is safe in this process.
   const capture = createPcapCapturePort();
-  const udp = createNodeUdpPort();
+  const launch = o.dataPlane;
+  let build: BackendDeps['createBridge'];
+  if (launch) {
+    build = (legs) => createProcessBridge(legs, { launch, snapshotIntervalMs: SNAPSHOT_INTERVAL_MS });
+  } else {
+    const udp = createNodeUdpPort();
+    build = (legs) => createBridge(legs, { capture, udp });
+  }
   return createBackend({
     host: o.host,
     version: o.version,
     profiles: createProfileStore({ dataDir: o.dataDir }),
-    createBridge: (legs) => createBridge(legs, { capture, udp }),
+    createBridge: build,
     listNics: () => capture.listNics(),
     resolveNic: async (query) => {
       const r = resolveNic(query, await capture.listNics());

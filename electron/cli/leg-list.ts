@@ -16,7 +16,16 @@ export function parseLegList(legs: readonly string[]): LegList {
     }
     specs.push(r.spec);
   }
-  return { ok: true, specs, notes: lonelySegmentNotes(specs) };
+  return { ok: true, specs, notes: [...lonelySegmentNotes(specs), ...keyOnCommandLineNotes(specs)] };
+}
+
+/** A key typed on the command line shows in `ps` to every local user. */
+function keyOnCommandLineNotes(specs: readonly LegSpec[]): string[] {
+  return specs.flatMap((s, i) =>
+    s.kind === 'V' && s.key !== undefined
+      ? [`leg ${i + 1}'s pre-shared key is on the command line, where other local users can read it (ps, /proc); prefer *env:NAME or *file:PATH`]
+      : [],
+  );
 }
 
 /** A segment with one leg is legal (a provider that only relays) but usually a typo. */

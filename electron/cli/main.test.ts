@@ -36,6 +36,17 @@ describe('ubdg', () => {
     expect(r.out).toMatch(/access/);
     expect(r.out).toMatch(/nothing started/);
     expect(r.out + r.err).not.toMatch(/secret/);
+    // Legs 3 and 4 carry their key on the command line: ps shows it.
+    expect(r.err).toMatch(/note: leg 3's pre-shared key is on the command line, where other local users can read it \(ps, \/proc\); prefer \*env:NAME or \*file:PATH/);
+    expect(r.err).toMatch(/note: leg 4's pre-shared key/);
+    expect(r.err).not.toMatch(/leg [125]'s pre-shared key/);
+  });
+  it('--dry-run of keys from the environment or a file: no warning, where the key comes from is shown', async () => {
+    const r = await run(['--dry-run', '5000#V:E@203.0.113.5:0*env:VXB_KEY:8000', '5000#V:E@*:203.0.113.5*file:/etc/vxbridge/lab.key:8000', '5000#W:E@lan1']);
+    expect(r.code).toBe(0);
+    expect(r.err).not.toMatch(/pre-shared key is on the command line/);
+    expect(r.out).toMatch(/from environment variable VXB_KEY/);
+    expect(r.out).toMatch(/from file \/etc\/vxbridge\/lab\.key/);
   });
   it('a malformed leg exits 2, points at the bad part, starts nothing', async () => {
     const r = await run(['5000#V:E@10.0.0.1:10.0.0.2', '5000#X:E@eth0']);

@@ -2,7 +2,8 @@
 
 import { createBridge } from '../engine/bridge.js';
 import type { BridgeOptions } from '../engine/bridge-api.js';
-import type { BridgeEvent } from '../model/events.js';
+import { repeatsText, type BridgeEvent } from '../model/events.js';
+import { MAC_LOCAL_HOLD_MS, MAC_MOVES_PER_S, MACS_PER_PEER_MAX } from '../model/defaults.js';
 import type { LegSpec } from '../model/leg-spec.js';
 import { CaptureError, type CapturePort } from '../engine/ports/capture-port.js';
 import { createNodeUdpPort } from '../engine/ports/node-udp.js';
@@ -79,19 +80,36 @@ export async function runBridge(specs: readonly LegSpec[], o: RunOptions, io: Io
   });
 }
 
-function describeEvent(e: BridgeEvent, snapshot: () => BridgeSnapshot): string | null {
-  const leg = () => snapshot().legs[e.leg]?.leg ?? `leg ${e.leg}`;
+/** "VTEP 192.0.2.7:4789 on leg 1", or "leg 0" for a MAC on an adapter. */
+function place(leg: number, peer: string | undefined): string {
+  return peer !== undefined ? `VTEP ${peer} on leg ${leg}` : `leg ${leg}`;
+}
+
+/** The stderr line for an event (null: none). Exported for tests. */
+export function describeEvent(e: BridgeEvent, snapshot: () => BridgeSnapshot): string | null {
   switch (e.type) {
     case 'peer-learned':
-      return `[${e.leg}] learned remote VTEP ${e.address}`;
+      return `[${e.leg}] learned remote VTEP ${e.address}${repeatsText(e)}`;
     case 'peer-expired':
-      return `[${e.leg}] remote VTEP ${e.address} expired (silent too long)`;
+      return `[${e.leg}] remote VTEP ${e.address} expired (silent too long)${repeatsText(e)}`;
     case 'peer-moved':
-      return `[${e.leg}] remote VTEP moved from ${e.from} to ${e.to} (its NAT mapping changed)`;
+      return `[${e.leg}] remote VTEP moved from ${e.from} to ${e.to} (its NAT mapping changed)${repeatsText(e)}`;
+    case 'mac-moved':
+      return `[${e.leg}] MAC ${e.mac} moved from ${place(e.fromLeg, e.fromPeer)} to ${place(e.leg, e.peer)}${repeatsText(e)}`;
+    case 'mac-move-refused':
+      return e.reason === 'local-hold'
+        ? `[${e.leg}] ${place(e.leg, e.peer)} claimed MAC ${e.mac} of a host on adapter leg ${e.heldLeg}: not moved (held until ${MAC_LOCAL_HOLD_MS / 1000} s after the host's last frame; the frame was forwarded)${repeatsText(e)}`
+        : `[${e.leg}] MAC ${e.mac} moves more than ${MAC_MOVES_PER_S} times a second (a loop, or two senders with one MAC): it stays on ${place(e.heldLeg, e.heldPeer)}${repeatsText(e)}`;
+    case 'mac-learn-refused':
+      return e.reason === 'peer-limit'
+        ? `[${e.leg}] ${place(e.leg, e.peer)} has ${MACS_PER_PEER_MAX} MACs: new ones (such as ${e.mac}) are not learned, frames to them are flooded${repeatsText(e)}`
+        : `[${e.leg}] the MAC table of segment ${e.segment} is full of local and verified MACs: ${e.mac} from ${place(e.leg, e.peer)} is not learned${repeatsText(e)}`;
     case 'warning':
       return `[${e.leg}] warning: ${e.message}`;
     case 'leg-state':
-      return e.state === 'error' && e.error !== undefined ? `[${e.leg}] ${leg()}: ${e.error}` : null;
+      return e.state === 'error' && e.error !== undefined ? `[${e.leg}] ${snapshot().legs[e.leg]?.leg ?? `leg ${e.leg}`}: ${e.error}` : null;
+    case 'data-plane':
+      return `data plane: ${e.message}`;
     default:
       return assertNever(e, 'event');
   }

@@ -179,7 +179,14 @@ export async function runUi(argv: readonly string[], io: Io): Promise<number> {
     rendererDir: rendererDir(root),
     makeBackend: async (dataDir) => {
       const { createRealBackend } = await import('../backend/real-backend.js');
-      return createRealBackend({ host: 'browser', version: readAppVersion(root), dataDir, log: (l) => io.stderr.write(`ubdg ui: ${l}\n`) });
+      const { nodeDataPlaneLauncher } = await import('../backend/data-plane/node-launcher.js');
+      return createRealBackend({
+        host: 'browser',
+        version: readAppVersion(root),
+        dataDir,
+        dataPlane: nodeDataPlaneLauncher(),
+        log: (l) => io.stderr.write(`ubdg ui: ${l}\n`),
+      });
     },
     openBrowser,
     untilStopped: untilSignal,

@@ -10,6 +10,7 @@ import type { LegSpec } from '../model/leg-spec.js';
 import { MemoryCapturePort, MemoryNic } from './ports/memory-capture.js';
 import { MemoryNetwork } from './ports/memory-udp.js';
 import { BROADCAST, ethFrame, settle, tagOf } from './test-support/frames.js';
+import { CONTROL_LEN, writeControlKeepalive } from './codec/control.js';
 
 const legs = (...s: string[]): LegSpec[] =>
   s.map((x) => {
@@ -174,14 +175,15 @@ describe('bridge over the in-memory network', () => {
     await site(net, '203.0.113.5', ['5000#V:E@203.0.113.5:0:8000', '5000#W:E@lan']);
     const a = await site(net, '192.168.1.10', ['5000#V:E@*:203.0.113.5:8000', '5000#W:E@lan'], { nat: '198.51.100.1' });
     await settle();
-    const keepalives = () => net.sent.filter((d) => d.to === '203.0.113.5:8000' && d.data.length === 8 + 12).length;
-    expect(keepalives()).toBe(1);
+    const keepalives = () => net.sent.filter((d) => d.to === '203.0.113.5:8000' && d.data.length === CONTROL_LEN).length;
+    // The first, then at once again with the cookie the provider answered with.
+    expect(keepalives()).toBe(2);
     now += 19_000;
     (a.bridge as Bridge).sweep();
-    expect(keepalives()).toBe(1);
+    expect(keepalives()).toBe(2);
     now += 1_000;
     (a.bridge as Bridge).sweep();
-    expect(keepalives()).toBe(2);
+    expect(keepalives()).toBe(3);
   });
 
   it('provider moves an access VTEP whose NAT mapping changed at its next keepalive; its MACs follow', async () => {
@@ -237,17 +239,32 @@ describe('bridge over the in-memory network', () => {
     expect(hub.snapshot().peers).toEqual([]);
   });
 
-  it('provider: one address cycling source ports cannot fill the peer table', async () => {
+  it('provider: forged sources are never learned and get at most one cookie, no larger than what they sent', async () => {
     const net = new MemoryNetwork();
     const hub = await site(net, '203.0.113.5', ['5000#V:E@203.0.113.5:0:8000', '5000#W:E@lan']);
-    const hello = Buffer.from('0800000000138800', 'hex');
-    for (let port = 10000; port < 10300; port++) net.inject(hello, '198.51.100.66', port, '203.0.113.5', 8000);
-    net.inject(hello, '198.51.100.7', 4000, '203.0.113.5', 8000); // a real VTEP elsewhere still gets in
+    const hello = Buffer.from('0800000000138800', 'hex'); // a bare VXLAN header
+    const keepalive = Buffer.alloc(CONTROL_LEN);
+    writeControlKeepalive(keepalive, 0, 5000, 20, 0x1234, null);
+    const forged = Buffer.concat([hello, ethFrame(BROADCAST, MAC(9), 'forged')]);
+    for (let port = 10000; port < 10300; port++) {
+      net.inject(hello, '198.51.100.66', port, '203.0.113.5', 8000);
+      net.inject(forged, '198.51.100.66', port, '203.0.113.5', 8000);
+      net.inject(keepalive, '198.51.100.66', port, '203.0.113.5', 8000);
+    }
     await settle();
     const s = hub.bridge.snapshot();
-    expect(s.peers.filter((p) => p.address.startsWith('198.51.100.66:'))).toHaveLength(256);
-    expect(s.peers.some((p) => p.address === '198.51.100.7:4000')).toBe(true);
-    expect(s.legs[0]!.drops['table-full']).toBe(44);
+    expect(s.peers).toEqual([]);
+    expect(s.macs).toEqual([]);
+    expect(hub.nic.take()).toEqual([]);
+    expect(s.legs[0]!.drops['unknown-peer']).toBe(600);
+    expect(s.legs[0]!.drops.unverified).toBe(300);
+    const replies = net.sent.filter((d) => d.from === '203.0.113.5:8000');
+    expect(replies).toHaveLength(300); // one cookie per keepalive, nothing for data
+    expect(replies.every((d) => d.data.length <= CONTROL_LEN)).toBe(true);
+    // A real access VTEP still gets in.
+    await site(net, '192.168.1.10', ['5000#V:E@*:203.0.113.5:8000', '5000#W:E@lan'], { nat: '198.51.100.7' });
+    await settle();
+    expect(hub.bridge.snapshot().peers.map((p) => `${p.origin} ${p.verified}`)).toEqual(['learned true']);
   });
 
   it('never re-bridges frames the capture layer hands back after injection (Npcap echo)', async () => {
@@ -359,21 +376,21 @@ describe('snapshot size', () => {
     const capture = new MemoryCapturePort();
     let now = 1_000_000;
     const nic = capture.add(new MemoryNic('lan'));
-    const b = createBridge(legs('5000#V:E@10.0.0.1:0', '5000#W:E@lan'), { capture, udp: net.host('10.0.0.1'), clock: { now: () => now } });
+    const b = createBridge(legs('5000#V:E@10.0.0.1:239.1.1.1', '5000#W:E@lan'), { capture, udp: net.host('10.0.0.1'), clock: { now: () => now } });
     await b.start();
     nic.receive(ethFrame(BROADCAST, '02:ff:00:00:00:01', 'local host')); // frames below go to it only, no flooding
-    // 3000 VTEPs (12 addresses × 250 ports) each with one MAC, the newest last.
+    // 3000 multicast VTEPs (learned by address) each with one MAC, the newest last.
     for (let i = 0; i < 3000; i++) {
       now += 1000;
       const f = Buffer.concat([
         Buffer.from('0800000000138800', 'hex'),
         ethFrame('02:ff:00:00:00:01', `02:00:00:00:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`, 'x'),
       ]);
-      net.inject(f, `198.51.100.${1 + Math.floor(i / 250)}`, 1000 + (i % 250), '10.0.0.1', 4789);
+      net.inject(f, `10.2.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`, 4789, '10.0.0.1', 4789);
     }
     await settle();
     const s = b.snapshot();
-    expect(s.peerCount).toBe(3000);
+    expect(s.peerCount).toBe(3001); // and the group
     expect(s.macCount).toBe(3001);
     expect(s.peers).toHaveLength(2000);
     expect(s.macs).toHaveLength(2000);

@@ -1,5 +1,6 @@
-// Electron main process: one hardened window, IPC through the shared backend,
-// the engine on this process's main thread (npm `cap` must not run in a worker).
+// Electron main process: one hardened window, IPC through the shared backend;
+// each bridge runs in a supervised utility process (utility-data-plane.ts), so
+// a crash of the data plane never closes the window.
 // Everything that can be tested without Electron lives in electron/backend and
 // in security.ts / ipc-main.ts / trusted-sender.ts; this file only wires.
 
@@ -12,6 +13,7 @@ import { createRealBackend } from '../backend/real-backend.js';
 import { DATA_DIR_ENV, rendererDir } from '../backend/app-paths.js';
 import { writeFileAtomic } from '../backend/profiles/atomic-write.js';
 import { electronDialogs } from './dialogs.js';
+import { utilityDataPlaneLauncher } from './utility-data-plane.js';
 import { forwardPushes, registerIpcHandlers } from './ipc-main.js';
 import { hardenSession, hardenWebContents, isAllowedExternalLink, secureWebPreferences } from './security.js';
 import { isTrustedSender } from './trusted-sender.js';
@@ -41,6 +43,7 @@ function run(): void {
     host: 'electron',
     version: app.getVersion(),
     dataDir,
+    dataPlane: utilityDataPlaneLauncher(),
     dialogs: electronDialogs(() => win),
     log,
   });

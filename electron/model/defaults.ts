@@ -65,3 +65,44 @@ export const SNAPSHOT_LIST_MAX = 2000;
 export const SNAPSHOT_INTERVAL_MS = 250;
 /** Warnings a leg keeps (distinct texts). */
 export const LEG_WARNINGS_MAX = 16;
+
+// ---- Tunable defaults: switch safety (the tunnel side is the open Internet)
+
+/** How long a MAC seen on a local adapter stays there against tunnel frames
+ *  that claim it, ms (60 s). Without it any admitted peer takes over a LAN
+ *  host's unicast by sending one frame with its MAC; a host that really moved
+ *  to a remote site stops sending locally, so it is free again a minute later. */
+export const MAC_LOCAL_HOLD_MS = 60_000;
+/** Moves of one MAC between ports or peers per second. Real hosts move seldom
+ *  (migration, failover); more is a loop or two senders claiming one MAC, and
+ *  the entry then stays where it is for the rest of the second. */
+export const MAC_MOVES_PER_S = 2;
+/** MACs learned behind one tunnel peer. A remote site rarely has more hosts on
+ *  one segment; without a limit one peer fills the table (MAC_TABLE_MAX) with
+ *  random source MACs. Its frames still pass; replies to the rest are flooded. */
+export const MACS_PER_PEER_MAX = 1024;
+/** An active MAC entry moves to the recent end of its table's eviction order at
+ *  most once per this period, ms: per frame that is one comparison, not a Map
+ *  delete+set, and the order (eviction, snapshots) is exact to within it. */
+export const MAC_RECENCY_MS = 1_000;
+
+// ---- Tunable defaults: events
+
+/** Distinct (event type, leg, peer or MAC) keys the event coalescer tracks.
+ *  The first event of a key goes out at once, the rest as one summary per
+ *  sweep (SWEEP_MS) with a count; past this many keys, new ones of a type and
+ *  leg share one summary. Bounds memory and event rate under floods (before:
+ *  20,000 keepalives from two ports raised 19,999 events in 27 ms). */
+export const EVENT_KEYS_MAX = 1024;
+
+// ---- Tunable defaults: the browser host (`ubdg ui`)
+
+/** A WebSocket client with this many bytes not yet sent to it is closed, bytes
+ *  (8 MiB: twice the backlog past which it gets no more snapshots, so only
+ *  events and replies fill the rest). It stopped reading, and what is queued
+ *  for it would grow the host's memory without bound; a browser reconnects
+ *  and syncs once it reads again. */
+export const WS_CLIENT_BUFFER_MAX = 8 * 1024 * 1024;
+/** A client closed for being too slow that does not finish the close
+ *  handshake within this time is cut off, ms: its queued bytes are freed. */
+export const WS_SLOW_CLIENT_GRACE_MS = 1_000;

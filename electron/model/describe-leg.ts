@@ -64,6 +64,7 @@ function describeVxlan(spec: VxlanLegSpec, keepaliveSeconds: number): string {
 
 function encryption(spec: VxlanLegSpec): string {
   if (spec.keyEnv !== undefined) return `encrypted with a pre-shared key (from environment variable ${spec.keyEnv})`;
+  if (spec.keyFile !== undefined) return `encrypted with a pre-shared key (from file ${spec.keyFile})`;
   if (spec.key !== undefined) return 'encrypted with a pre-shared key';
   return 'unencrypted';
 }

@@ -198,15 +198,15 @@ const BAD: [string, string, RegExp, RegExp][] = [
    '           |', /missing the provider's address/, /provider/],
   // V: KEY
   ['5000#V:E@10.0.0.1:0*',
-   '                    |', /empty key/, /KEY: a pre-shared key without ':' or whitespace, or env:NAME/],
+   '                    |', /empty key/, /KEY: a pre-shared key without ':' or whitespace, env:NAME .*, or file:PATH/],
   ['5000#V:E@10.0.0.1:0*:8000',
    '                    |', /empty key/, /KEY/],
   ['5000#V:E@10.0.0.1:0*se:cret',
-   '                       ^^^^', /'cret' is not a decimal number \(a KEY cannot contain ':'\)/, /PORT: a UDP port 1\.\.65535/],
+   '                       ^^^^', /^a KEY cannot contain ':' \(after the key, ':' starts the PORT\); put such a key in an environment variable \(\*env:NAME\) or a file \(\*file:PATH\)$/, /PORT: a UDP port 1\.\.65535/],
   ['5000#V:E@10.0.0.1:0*se:cret:8000',
    '                       ^^^^', /a KEY cannot contain ':'/, /PORT/],
   ['5000#V:E@10.0.0.1:0*a:1:2',
-   '                       ^^', /unexpected ':2' after PORT \(a KEY cannot contain ':'\)/, /end of the leg/],
+   '                       ^^', /^unexpected text after PORT \(a KEY cannot contain ':'\)$/, /end of the leg/],
   ['5000#V:E@10.0.0.1:0*se cret',
    '                      ^', /whitespace/, /KEY/],
   ['5000#V:E@10.0.0.1:0*env:',
@@ -398,9 +398,10 @@ describe('errors never show a key', () => {
   it.each([
     // input, the part of the masked first line the carets must sit under
     ['5000#V:E@1.2.3.4:0:8000*s3cret', '8000*****'],
-    ['5000#V:E@1.2.3.4:0*s3cret:abc', 'abc'],
-    ['5000#V:E@1.2.3.4:0*ab:1:2', ':2'],
-    ['5000#V:E@1.2.3.4:0*a-very-long-s3cret:8000:9', ':9'],
+    // In an error everything after a key's '*' is masked: the carets point at the mask.
+    ['5000#V:E@1.2.3.4:0*s3cret:abc', '****'],
+    ['5000#V:E@1.2.3.4:0*ab:1:2', '****'],
+    ['5000#V:E@1.2.3.4:0*a-very-long-s3cret:8000:9', '****'],
     ['5000#V:E@1.2.3.4:0*s3cret x:8000', '****'], // the error is inside the key: carets under the mask
     ['5000#V:E@*:1.2.3.4*s3cret:', ''],
   ])('keeps the carets under the bad part of the masked input: %j', (input, under) => {

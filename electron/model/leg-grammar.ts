@@ -12,7 +12,8 @@
 // - KIND and the mode letter are accepted in either case ("5000#v:e") and written
 //   back upper case. SEG and ports accept leading zeros and are written back without.
 // - IPv4 addresses are strict dotted quads (see ipv4.ts).
-// - KEY `env:NAME` names an environment variable holding the key (spec.keyEnv).
+// - KEY `env:NAME` names an environment variable holding the key (spec.keyEnv),
+//   KEY `file:PATH` a file (spec.keyFile).
 //   A literal key "env" still works: "*env:8000" is key "env", port 8000, because
 //   a NAME never starts with a digit.
 // - Error texts never show a key: every input fragment quoted in a message goes
@@ -48,7 +49,8 @@ const EXPECTED = {
   vLocal: "LOCAL: this host's IPv4 address, or * (access mode, behind NAT)",
   remote: "REMOTE: IPv4 peers joined by '+', a multicast group (224.0.0.0/4), or 0 (provider mode)",
   provider: "REMOTE: the provider's IPv4 address (access mode has exactly one)",
-  key: "KEY: a pre-shared key without ':' or whitespace, or env:NAME to read it from an environment variable",
+  key: "KEY: a pre-shared key without ':' or whitespace, env:NAME to read it from an environment variable, or file:PATH to read it from a file",
+  filePath: 'PATH: the file that holds the key',
   envName: "NAME: an environment variable name (letters, digits and '_', not starting with a digit)",
   port: 'PORT: a UDP port 1..65535',
   end: 'the end of the leg',
@@ -209,18 +211,24 @@ function parseVxlan(segment: number, args: Span | undefined, missingAt: Span): V
   const remote = access ? accessRemote(remoteSpan) : parseRemote(remoteSpan, local);
 
   let rest: Span | undefined = afterRemote === ':' ? tail : undefined;
-  let key: { key: string } | { keyEnv: string } | undefined;
+  let key: KeyRef | undefined;
   if (afterRemote === '*') ({ key, rest } = parseKey(tail));
 
   let port: number | undefined;
   if (rest !== undefined) {
     const { before: portSpan, sep: more, after: extra } = cut(rest, ':');
+    const literalKey = key !== undefined && 'key' in key;
+    if (literalKey && !/^[0-9]+$/.test(portSpan.text)) {
+      // Most likely the key itself holds a ':': say so without echoing any of it.
+      fail(portSpan, "a KEY cannot contain ':' (after the key, ':' starts the PORT); put such a key in an environment variable (*env:NAME) or a file (*file:PATH)", EXPECTED.port);
+    }
     const hint = key !== undefined ? " (a KEY cannot contain ':')" : '';
     if (portSpan.text.includes('*')) fail(portSpan, `'${shown(portSpan)}' is not a port: the key goes before the port, REMOTE*KEY:PORT`, EXPECTED.port);
     port = parsePort(portSpan, 'PORT', hint);
     if (more !== undefined) {
       const bad: Span = { text: ':' + extra.text, offset: extra.offset - 1 };
-      fail(bad, `unexpected '${shown(bad)}' after PORT${hint}`, EXPECTED.end);
+      // After a literal key, this text may be the rest of a key that held ':': never echo it.
+      fail(bad, literalKey ? `unexpected text after PORT${hint}` : `unexpected '${shown(bad)}' after PORT${hint}`, EXPECTED.end);
     }
   }
   return { kind: 'V', segment, local, remote, ...key, ...(port === undefined ? {} : { port }) };
@@ -267,9 +275,20 @@ function accessRemote(s: Span): VxlanRemote {
   return { mode: 'access', provider: address(s, 'REMOTE', EXPECTED.provider) };
 }
 
-/** KEY after '*': up to the next ':' ("env:NAME" counts as one key). */
-function parseKey(s: Span): { key: { key: string } | { keyEnv: string }; rest: Span | undefined } {
+type KeyRef = { key: string } | { keyEnv: string } | { keyFile: string };
+
+/** KEY after '*': up to the next ':' ("env:NAME" counts as one key; "file:PATH"
+ *  runs to a final ":PORT" or the end, as a path may hold ':', C:\keys\lab.key). */
+function parseKey(s: Span): { key: KeyRef; rest: Span | undefined } {
   const { before: k, sep, after } = cut(s, ':');
+  if (k.text === 'file' && sep === ':') {
+    const port = /:([0-9]+)$/.exec(after.text);
+    const path = port === null ? after : sub(after, 0, port.index);
+    if (path.text === '') fail(path, "missing the key file's path after 'file:'", EXPECTED.filePath);
+    const bad = /\p{Cc}/u.exec(path.text);
+    if (bad !== null) fail(sub(path, bad.index, bad.index + 1), 'a file path cannot contain control characters', EXPECTED.filePath);
+    return { key: { keyFile: path.text }, rest: port === null ? undefined : sub(after, port.index + 1) };
+  }
   if (k.text === 'env' && sep === ':' && !/^[0-9]/.test(after.text)) {
     const { before: name, sep: next, after: rest } = cut(after, ':');
     if (name.text === '') fail(name, "missing environment variable name after 'env:'", EXPECTED.envName);
@@ -342,9 +361,10 @@ function formatRemote(r: VxlanRemote): string {
   }
 }
 
-/** keyEnv wins over key: once the CLI has read the variable into `key`, the string still says env:NAME. */
+/** Where the key comes from wins over the key: once read into `key`, the string still says env:NAME or file:PATH. */
 function formatKey(spec: VxlanLegSpec, options: FormatLegOptions): string {
   if (spec.keyEnv !== undefined) return `*env:${spec.keyEnv}`;
+  if (spec.keyFile !== undefined) return `*file:${spec.keyFile}`;
   if (spec.key !== undefined) return options.maskKey === true ? '*<key>' : `*${spec.key}`;
   return '';
 }
@@ -362,7 +382,8 @@ const PREFIX = 'invalid leg "';
  * input); they are not masked again, as they contain '*' themselves ("REMOTE*KEY").
  */
 export function formatParseError(e: LegParseError): string {
-  const ranges = keyRanges(e.input);
+  // In an error the leg may be broken anywhere: hide everything after a key's '*'.
+  const ranges = keyRanges(e.input, true);
   const shownInput = applyMask(e.input, ranges).replace(/\p{Cc}/gu, ' ');
   const start = maskedOffset(ranges, e.offset, false);
   const end = maskedOffset(ranges, e.offset + e.length, true);
@@ -396,7 +417,7 @@ interface KeyRange {
  * digit) names a variable and stays visible when NAME is a valid name; an
  * invalid NAME is masked (it may be a key typed in the wrong place).
  */
-function keyRanges(text: string): KeyRange[] {
+function keyRanges(text: string, toEnd = false): KeyRange[] {
   const ranges: KeyRange[] = [];
   let i = 0;
   while (i < text.length) {
@@ -406,17 +427,28 @@ function keyRanges(text: string): KeyRange[] {
     }
     const start = i + 1;
     const colon = indexOrEnd(text, ':', start);
-    if (text.slice(start, colon) === 'env' && colon < text.length && !/^[0-9]/.test(text.slice(colon + 1))) {
+    if (text.slice(start, colon) === 'file' && colon < text.length) {
+      i = fileEnd(text, colon + 1); // a path is not secret
+    } else if (text.slice(start, colon) === 'env' && colon < text.length && !/^[0-9]/.test(text.slice(colon + 1))) {
       const nameEnd = indexOrEnd(text, ':', colon + 1);
       const name = text.slice(colon + 1, nameEnd);
       if (name !== '' && !ENV_NAME.test(name)) ranges.push({ start: colon + 1, end: nameEnd });
       i = nameEnd;
+    } else if (toEnd) {
+      if (start < text.length) ranges.push({ start, end: text.length });
+      break;
     } else {
       if (colon > start) ranges.push({ start, end: colon });
       i = colon;
     }
   }
   return ranges;
+}
+
+/** Where a `file:` path that starts at `from` ends: before a ":PORT" that ends the leg, or at whitespace, a quote or the end. */
+function fileEnd(text: string, from: number): number {
+  const m = /:[0-9]+(?=$|[\s"'])|[\s"']/.exec(text.slice(from));
+  return m === null ? text.length : from + m.index;
 }
 
 function indexOrEnd(text: string, c: string, from: number): number {

@@ -47,6 +47,11 @@ export interface VxlanLegSpec {
    * Present = encrypted leg. Formatting writes `env:NAME` even once `key` is filled in.
    */
   readonly keyEnv?: string;
+  /**
+   * Path of a file that holds the pre-shared key (leg string `*file:PATH`),
+   * read when the leg starts (trailing line breaks dropped). Present = encrypted leg.
+   */
+  readonly keyFile?: string;
   /** Explicit UDP port; undefined = VXLAN_PORT_IANA (and not written back on format). */
   readonly port?: number;
 }
@@ -54,6 +59,11 @@ export interface VxlanLegSpec {
 export type LegSpec = NicLegSpec | UdpLegSpec | VxlanLegSpec;
 export type LegKind = LegSpec['kind'];
 export type VxlanMode = VxlanRemote['mode'];
+
+/** Whether the leg encrypts: a key, or where to read one, is given. */
+export function isEncrypted(spec: LegSpec): boolean {
+  return spec.kind === 'V' && (spec.key !== undefined || spec.keyEnv !== undefined || spec.keyFile !== undefined);
+}
 
 export function vxlanPort(spec: VxlanLegSpec): number {
   return spec.port ?? VXLAN_PORT_IANA;

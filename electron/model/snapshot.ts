@@ -16,6 +16,9 @@ export const DROP_REASONS = [
   'unknown-peer',
   /** Failed authentication / decryption (encrypted legs). */
   'auth',
+  /** From a source that has not proved itself yet: an unconfirmed session
+   *  (encrypted legs) or an address without a valid cookie (plain provider). */
+  'unverified',
   /** Replayed packet (encrypted legs). */
   'replay',
   /** The OS refused to send or inject. */
@@ -58,6 +61,11 @@ export interface PeerSnapshot extends TrafficCounters {
   /** `IP:PORT`. */
   readonly address: string;
   readonly origin: 'configured' | 'learned';
+  /** Configured, or proved itself: authenticated and confirmed (keyed legs) or
+   *  answered a cookie (plain provider legs). */
+  readonly verified: boolean;
+  /** Keyed legs: the peer's confirmed session id, 16 hex digits (not secret). */
+  readonly session?: string;
   /** ms since epoch; 0 = never. */
   readonly firstSeen: number;
   readonly lastSeen: number;

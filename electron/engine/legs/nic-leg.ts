@@ -23,6 +23,7 @@ const DEFAULT_MTU = 1500;
 
 export class NicLeg extends RunningLeg<NicLegSpec> {
   readonly relays = false;
+  readonly local = true;
   private handle: CaptureHandle | null = null;
   private readonly echo = new EchoFilter();
   private offloads: OffloadWatch;

@@ -9,9 +9,15 @@ export class Peer implements PeerRef {
   readonly traffic = new Traffic();
   firstSeen = 0;
   lastSeen = 0;
-  /** Access VTEPs announce a stable id and their keepalive period (see codec/keepalive.ts). */
+  /** Keyed legs: the confirmed session of this VTEP (its sender's random per-run id). */
+  sessionId: bigint | undefined;
+  /** Access VTEPs announce a stable id (plain legs) and their keepalive period (see codec/control.ts). */
   vtepId: number | undefined;
   keepaliveMs: number | undefined;
+  /** Configured peers are; a learned one once it authenticates (secure legs). */
+  verified: boolean;
+  /** Kept by the segment's MacTable. */
+  macCount = 0;
 
   constructor(
     /** Where we send to. */
@@ -20,6 +26,7 @@ export class Peer implements PeerRef {
     readonly origin: 'configured' | 'learned',
   ) {
     this.label = `${address}:${port}`;
+    this.verified = origin === 'configured';
   }
 
   /** The peer roamed (its NAT mapping changed): MAC entries pointing at it follow. */
@@ -39,6 +46,8 @@ export class Peer implements PeerRef {
       leg,
       address: this.label,
       origin: this.origin,
+      verified: this.verified,
+      ...(this.sessionId !== undefined ? { session: this.sessionId.toString(16).padStart(16, '0') } : {}),
       firstSeen: this.firstSeen,
       lastSeen: this.lastSeen,
       ...this.traffic.snapshot(),

@@ -7,6 +7,8 @@ export const DEFAULT_MAX_OUTSTANDING = 4096;
 
 export class SendSlot {
   readonly buf: Buffer;
+  /** Bytes of the datagram in buf. */
+  length = 0;
   pending = 0;
   /** Bound once; passed as the completion callback of every send of this slot. */
   readonly done: () => void;

@@ -8,7 +8,8 @@ import { DEFAULT_MAX_OUTSTANDING } from './send-pool.js';
 /** A U leg that can send control payloads on demand (keepalives do this on V legs). */
 class ProbeLeg extends UdpLeg {
   control(): void {
-    this.sendControl(this.peerForTest(), 4, (buf, offset) => buf.writeUInt32BE(0xdeadbeef, offset));
+    const p = this.peerForTest();
+    this.sendControl(p.address, p.port, (buf) => buf.writeUInt32BE(0xdeadbeef, 0));
   }
   private peerForTest() {
     return [...this.allPeers()][0]!;

@@ -1,5 +1,6 @@
 // Shared machinery of the UDP-based legs (U and V): one socket, a send pool,
-// header + frame written once into a slot and sent to one or many peers.
+// a frame encoded once into a slot (header + frame, or sealed) and sent to one
+// or many peers.
 
 import type { UdpBindOptions, UdpPort, UdpSocketHandle } from '../ports/udp-port.js';
 import type { PeerSnapshot } from '../../model/snapshot.js';
@@ -10,11 +11,14 @@ import { RunningLeg, type LegContext } from './running-leg.js';
 import { SendPool, type SendSlot } from './send-pool.js';
 
 export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
+  readonly local = false;
   protected socket: UdpSocketHandle | null = null;
   protected readonly pool = new SendPool();
-  /** Bytes of tunnel header in front of the frame. */
-  protected abstract readonly headerLen: number;
-  protected abstract writeHeader(buf: Buffer): void;
+  /** Bytes the encoding adds to a frame (headers, authentication tag). */
+  protected abstract readonly overhead: number;
+  /** Writes the datagram that carries frame[offset..offset+length) at buf[0];
+   *  its length, or -1 if it cannot be sent (counted by the leg). */
+  protected abstract encode(buf: Buffer, frame: Buffer, offset: number, length: number): number;
   protected abstract bindOptions(): UdpBindOptions;
   /** One received datagram; `msg` is ours to keep. */
   protected abstract onDatagram(msg: Buffer, address: string, port: number): void;
@@ -78,10 +82,10 @@ export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
     return out;
   }
 
-  /** Header + frame into a pooled slot; null (and counted) if it cannot be sent. */
+  /** The frame encoded into a pooled slot (its datagram length in slot.length); null (and counted) if it cannot be sent. */
   private fill(frame: Buffer, offset: number, length: number): SendSlot | null {
     if (this.socket === null) return null;
-    if (length + this.headerLen > this.pool.slotBytes) {
+    if (length + this.overhead > this.pool.slotBytes) {
       this.drops.oversize++;
       return null;
     }
@@ -90,8 +94,13 @@ export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
       this.drops['send-error']++;
       return null;
     }
-    this.writeHeader(slot.buf);
-    frame.copy(slot.buf, this.headerLen, offset, offset + length);
+    const n = this.encode(slot.buf, frame, offset, length);
+    if (n < 0) {
+      this.pool.release(slot);
+      this.drops['send-error']++;
+      return null;
+    }
+    slot.length = n;
     return slot;
   }
 
@@ -115,19 +124,23 @@ export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
     }
   }
 
-  /** Sends a control payload (not a frame, not counted as traffic) after the header. */
-  protected sendControl(peer: Peer, length: number, write: (buf: Buffer, offset: number) => void): void {
+  /** Sends a control datagram (not a frame, not counted as traffic) that `write`
+   *  puts at buf[0], returning its length (or -1: nothing to send). */
+  protected sendControl(address: string, port: number, write: (buf: Buffer) => number): void {
     if (this.socket === null) return; // checked before take(): a slot taken here must go out and come back
     const slot = this.pool.take();
     if (slot === null) return;
-    this.writeHeader(slot.buf);
-    write(slot.buf, this.headerLen);
+    const n = write(slot.buf);
+    if (n < 0) {
+      this.pool.release(slot);
+      return;
+    }
     slot.pending = 1;
-    this.socket.send(slot.buf, 0, this.headerLen + length, peer.port, peer.address, slot.done);
+    this.socket.send(slot.buf, 0, n, port, address, slot.done);
   }
 
   private transmit(slot: SendSlot, frameLength: number, peer: Peer): void {
-    this.socket!.send(slot.buf, 0, this.headerLen + frameLength, peer.port, peer.address, slot.done);
+    this.socket!.send(slot.buf, 0, slot.length, peer.port, peer.address, slot.done);
     this.traffic.tx(frameLength);
     peer.traffic.tx(frameLength);
   }

@@ -10,7 +10,7 @@ import { TunnelLeg } from './tunnel-leg.js';
 
 export class UdpLeg extends TunnelLeg<UdpLegSpec> {
   readonly relays = false;
-  protected readonly headerLen = 0;
+  protected readonly overhead = 0;
   private readonly remote: Peer;
 
   constructor(spec: UdpLegSpec, ctx: LegContext, udp: UdpPort) {
@@ -18,7 +18,9 @@ export class UdpLeg extends TunnelLeg<UdpLegSpec> {
     this.remote = new Peer(spec.remoteAddress, spec.remotePort, 'configured');
   }
 
-  protected writeHeader(): void {}
+  protected encode(buf: Buffer, frame: Buffer, offset: number, length: number): number {
+    return frame.copy(buf, 0, offset, offset + length);
+  }
 
   protected bindOptions(): UdpBindOptions {
     return { address: this.spec.localAddress, port: this.spec.localPort, ...this.bufferOptions() };

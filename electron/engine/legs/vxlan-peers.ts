@@ -3,15 +3,18 @@
 //  multicast:     the group for BUM, plus VTEPs learned by source address
 //                 (replies go to IP:vxlan-port, like the kernel's fdb).
 //  provider:      VTEPs learned by (IP, source port): they sit behind PAT.
+//                 Only a verified VTEP is learned: one that authenticated
+//                 (keyed legs) or proved with a cookie that it receives at its
+//                 address (plain legs); see vxlan-leg.ts.
 //  access:        the one provider.
+// Full tables evict the least recently seen learned peer: a newcomer is never
+// locked out by stale or hostile entries.
 
 import type { VxlanLegSpec } from '../../model/leg-spec.js';
 import { vxlanPort } from '../../model/leg-spec.js';
 import { KEEPALIVE_PERIODS_TO_EXPIRE, LEARNED_PEERS_MAX, MIN_EXPIRY_PERIOD_MS, PEER_AGEING_MS, PEERS_PER_ADDRESS_MAX } from '../../model/defaults.js';
 import { Peer } from './peer.js';
 import { assertNever } from '../../model/assert-never.js';
-
-export type Admit = Peer | 'unknown' | 'full';
 
 /** What a keepalive changed. */
 export interface KeepaliveOutcome {
@@ -30,12 +33,14 @@ export class VxlanPeers {
   /** Learned peers by source address; several per address in provider mode (PAT). */
   private readonly learned = new Map<string, Peer[]>();
   private learnedCount = 0;
-  /** Learned peers by the VTEP id of their keepalives (provider mode). */
+  /** Learned peers by the VTEP id of their keepalives (plain provider mode). */
   private readonly byVtepId = new Map<number, Peer>();
 
   constructor(
     private readonly spec: VxlanLegSpec,
     private readonly ageingMs = PEER_AGEING_MS,
+    /** A learned peer removed to make room: the leg forgets its MACs and says so. */
+    private readonly onEvicted: (p: Peer) => void = () => {},
   ) {
     const port = vxlanPort(spec);
     const r = spec.remote;
@@ -62,28 +67,43 @@ export class VxlanPeers {
     return this.spec.remote.mode;
   }
 
-  /** The peer a datagram from (address, port) belongs to, learning it where the mode allows. */
-  admit(address: string, port: number, now: number, onLearned: (p: Peer) => void): Admit {
-    const mode = this.spec.remote.mode;
-    if (mode === 'unicast' || mode === 'access') {
-      return this.configured.get(address) ?? 'unknown';
-    }
-    const list = this.learned.get(address);
-    if (mode === 'multicast') {
-      if (list !== undefined) return list[0]!;
-      return this.learn(address, vxlanPort(this.spec), now, onLearned);
-    }
-    // provider: identity is (IP, port)
-    if (list !== undefined) {
-      for (let i = 0; i < list.length; i++) if (list[i]!.port === port) return list[i]!;
-    }
-    return this.learn(address, port, now, onLearned);
+  get count(): number {
+    return this.learnedCount;
   }
 
-  private learn(address: string, port: number, now: number, onLearned: (p: Peer) => void): Admit {
-    if (this.learnedCount >= LEARNED_PEERS_MAX) return 'full';
-    if ((this.learned.get(address)?.length ?? 0) >= PEERS_PER_ADDRESS_MAX) return 'full';
+  /** The known peer a datagram from (address, port) belongs to; never learns. */
+  find(address: string, port: number): Peer | undefined {
+    const mode = this.spec.remote.mode;
+    if (mode === 'unicast' || mode === 'access') return this.configured.get(address);
+    const list = this.learned.get(address);
+    if (list === undefined) return undefined;
+    if (mode === 'multicast') return list[0];
+    for (let i = 0; i < list.length; i++) if (list[i]!.port === port) return list[i];
+    return undefined;
+  }
+
+  /** Multicast legs learn a sender by address: the group is a closed data-centre
+   *  network, and a VTEP there has nothing to prove itself with. */
+  learnByAddress(address: string, now: number, onLearned: (p: Peer) => void): Peer {
+    return this.find(address, 0) ?? this.learn(address, vxlanPort(this.spec), now, false, onLearned);
+  }
+
+  /** Provider legs: the VTEP at (address, port) proved itself (cookie or key). */
+  learnVerified(address: string, port: number, now: number, onLearned: (p: Peer) => void): Peer {
+    const known = this.find(address, port);
+    if (known !== undefined) {
+      known.verified = true;
+      return known;
+    }
+    return this.learn(address, port, now, true, onLearned);
+  }
+
+  private learn(address: string, port: number, now: number, verified: boolean, onLearned: (p: Peer) => void): Peer {
+    const here = this.learned.get(address);
+    if (here !== undefined && here.length >= PEERS_PER_ADDRESS_MAX) this.evict(here);
+    else if (this.learnedCount >= LEARNED_PEERS_MAX) this.evict(this.allLearned());
     const p = new Peer(address, port, 'learned');
+    p.verified = verified;
     p.seen(now);
     this.list(p);
     this.learnedCount++;
@@ -92,28 +112,48 @@ export class VxlanPeers {
     return p;
   }
 
+  /** Removes the least recently seen of `candidates` (unverified ones first). */
+  private evict(candidates: Iterable<Peer>): void {
+    let victim: Peer | undefined;
+    for (const p of candidates) {
+      if (victim === undefined || (victim.verified && !p.verified) || (victim.verified === p.verified && p.lastSeen < victim.lastSeen)) victim = p;
+    }
+    if (victim === undefined) return;
+    this.remove(victim);
+    this.onEvicted(victim);
+  }
+
+  private *allLearned(): Iterable<Peer> {
+    for (const list of this.learned.values()) yield* list;
+  }
+
   /**
-   * Before admitting a keepalive from (address, port): if no peer sits there yet
-   * but its VTEP id is known at another address, the VTEP roamed (its NAT mapping
-   * changed): move it, so it is not learned anew. Returns the old label, or null.
+   * Plain provider, before admitting a verified keepalive from (address, port):
+   * if no peer sits there yet but its VTEP id is known at another address, the
+   * VTEP roamed (its NAT mapping changed): move it, so it is not learned anew.
+   * Returns the old label, or null.
    */
   roam(address: string, port: number, vtepId: number): string | null {
     if (this.mode !== 'provider') return null;
-    const here = this.learned.get(address)?.some((p) => p.port === port) ?? false;
     const known = this.byVtepId.get(vtepId);
-    if (here || known === undefined) return null;
-    const from = known.label;
-    this.unlist(known);
-    known.moveTo(address, port);
-    this.list(known);
+    if (known === undefined || this.find(address, port) !== undefined) return null;
+    return this.move(known, address, port);
+  }
+
+  /** Moves a learned peer to a new address (its MAC entries follow); returns the old label. */
+  move(p: Peer, address: string, port: number): string {
+    const from = p.label;
+    this.unlist(p);
+    p.moveTo(address, port);
+    this.list(p);
     return from;
   }
 
   /**
-   * A keepalive from `peer` (already admitted). In provider mode the VTEP id
-   * recognises an access VTEP whose NAT mapping changed: the known peer moves to
-   * the new address (its MACs follow it) and a duplicate learned meanwhile from
-   * the new address is merged away. Like a roaming endpoint in WireGuard.
+   * A verified keepalive from `peer` (plain provider). The VTEP id recognises an
+   * access VTEP whose NAT mapping changed: the known peer moves to the new
+   * address (its MACs follow it) and a duplicate learned meanwhile from the new
+   * address is merged away. Like a roaming endpoint in WireGuard.
    */
   keepalive(peer: Peer, vtepId: number, periodMs: number): KeepaliveOutcome {
     if (this.mode !== 'provider' || peer.origin !== 'learned') return { peer };
@@ -126,21 +166,22 @@ export class VxlanPeers {
       return { peer };
     }
     // Same VTEP, new address: keep the old record (counters, first seen, MAC entries).
-    const from = known.label;
     this.remove(peer);
-    this.unlist(known);
-    known.moveTo(peer.address, peer.port);
+    const from = this.move(known, peer.address, peer.port);
     known.lastSeen = Math.max(known.lastSeen, peer.lastSeen);
     known.keepaliveMs = periodMs;
-    this.list(known);
     return { peer: known, movedFrom: from, merged: peer };
   }
 
-  private remove(p: Peer): void {
+  /** Forgets a learned peer (replaced, merged or evicted). */
+  remove(p: Peer): void {
+    if (p.origin !== 'learned') return;
+    const list = this.learned.get(p.address);
+    if (list === undefined || !list.includes(p)) return;
     this.unlist(p);
     this.learnedCount--;
     if (p.vtepId !== undefined && this.byVtepId.get(p.vtepId) === p) this.byVtepId.delete(p.vtepId);
-    this.floodList = this.floodList.filter((x) => x !== p);
+    if (this.mode === 'provider') this.floodList = this.floodList.filter((x) => x !== p);
   }
 
   private unlist(p: Peer): void {
@@ -162,25 +203,14 @@ export class VxlanPeers {
   expire(now: number): Peer[] {
     const gone: Peer[] = [];
     const limit = (p: Peer) => (p.keepaliveMs === undefined ? this.ageingMs : Math.min(this.ageingMs, KEEPALIVE_PERIODS_TO_EXPIRE * Math.max(MIN_EXPIRY_PERIOD_MS, p.keepaliveMs)));
-    const alive = (p: Peer) => now - p.lastSeen < limit(p);
-    for (const [addr, list] of this.learned) {
-      const keep = list.filter(alive);
-      if (keep.length === list.length) continue;
-      for (const p of list) if (!keep.includes(p)) gone.push(p);
-      if (keep.length === 0) this.learned.delete(addr);
-      else this.learned.set(addr, keep);
-    }
-    if (gone.length > 0) {
-      this.learnedCount -= gone.length;
-      for (const p of gone) if (p.vtepId !== undefined && this.byVtepId.get(p.vtepId) === p) this.byVtepId.delete(p.vtepId);
-      if (this.mode === 'provider') this.floodList = this.floodList.filter((p) => !gone.includes(p));
-    }
+    for (const p of this.allLearned()) if (now - p.lastSeen >= limit(p)) gone.push(p);
+    for (const p of gone) this.remove(p);
     return gone;
   }
 
   *all(): Iterable<Peer> {
     if (this.mode === 'multicast') yield* this.floodList;
     yield* this.configured.values();
-    for (const list of this.learned.values()) yield* list;
+    yield* this.allLearned();
   }
 }

@@ -33,6 +33,7 @@ export class Drops {
   oversize = 0;
   'unknown-peer' = 0;
   auth = 0;
+  unverified = 0;
   replay = 0;
   'send-error' = 0;
   'table-full' = 0;

@@ -1,12 +1,21 @@
 // One learning switch per segment: every leg with the same segment number is a
 // port. Forwarding rules (DESIGN.md section 1): learn the source MAC, unicast to
 // a known destination only there, flood the rest, never back where it came from
-// except between different peers of a relaying (provider) port.
+// except between different peers of a relaying (provider) port. What the MAC
+// table refuses to learn (mac-table.ts) is still forwarded, and reported as a
+// coalesced event.
 
-import { ETH_HEADER_LEN, isGroupMac, readMac } from '../codec/mac.js';
+import { ETH_HEADER_LEN, formatMac, isGroupMac, readMac } from '../codec/mac.js';
 import type { Clock } from '../bridge-api.js';
-import { MacTable } from './mac-table.js';
+import { assertNever } from '../../model/assert-never.js';
+import { Kind, type EventGate } from '../stats/event-coalescer.js';
+import { MacTable, type LearnOutcome, type MacTableOptions } from './mac-table.js';
 import type { PeerRef, SwitchPort } from './switch-port.js';
+
+/** `{ peer }` for an event, or nothing for a frame without one. */
+function peerField(peer: PeerRef | null): { peer?: string } {
+  return peer !== null ? { peer: peer.label } : {};
+}
 
 export class SegmentSwitch {
   private ports: SwitchPort[] = [];
@@ -15,9 +24,11 @@ export class SegmentSwitch {
   constructor(
     readonly segment: number,
     private readonly clock: Clock,
-    macAgeingMs?: number,
+    macTable: MacTableOptions = {},
+    /** Where MAC moves and refusals go (the bridge's coalescer); null: counted only. */
+    private readonly events: EventGate | null = null,
   ) {
-    this.macs = new MacTable(macAgeingMs);
+    this.macs = new MacTable(macTable);
   }
 
   attach(port: SwitchPort): void {
@@ -40,7 +51,9 @@ export class SegmentSwitch {
       ingress.drops.malformed++;
       return;
     }
-    this.macs.learn(readMac(frame, offset + 6), ingress, peer, this.clock.now());
+    const src = readMac(frame, offset + 6);
+    const learned = this.macs.learn(src, ingress, peer, this.clock.now());
+    if (learned !== 'refreshed' && learned !== 'learned' && this.events !== null) this.report(this.events, learned, src, ingress, peer);
 
     if (!isGroupMac(frame, offset)) {
       const dst = this.macs.lookup(readMac(frame, offset));
@@ -57,6 +70,53 @@ export class SegmentSwitch {
       }
     }
     this.flood(ingress, peer, frame, offset, length);
+  }
+
+  /** Only the first of a key in a second builds an event (and formats the MAC); the rest are counted. */
+  private report(events: EventGate, outcome: LearnOutcome, mac: number, ingress: SwitchPort, peer: PeerRef | null): void {
+    switch (outcome) {
+      case 'moved': {
+        if (!events.admit(Kind.macMoved, ingress.id, mac)) return;
+        const oldPeer = this.macs.movedFromPeer;
+        events.report({
+          type: 'mac-moved',
+          leg: ingress.id,
+          segment: this.segment,
+          mac: formatMac(mac),
+          ...peerField(peer),
+          fromLeg: this.macs.movedFromPort?.id ?? -1,
+          ...(oldPeer !== null ? { fromPeer: oldPeer.label } : {}),
+        });
+        return;
+      }
+      case 'local-hold':
+      case 'move-rate': {
+        if (!events.admit(outcome === 'local-hold' ? Kind.macLocalHold : Kind.macMoveRate, ingress.id, mac)) return;
+        const held = this.macs.lookup(mac);
+        events.report({
+          type: 'mac-move-refused',
+          leg: ingress.id,
+          segment: this.segment,
+          mac: formatMac(mac),
+          ...peerField(peer),
+          heldLeg: held?.port.id ?? -1,
+          ...(held !== undefined && held.peer !== null ? { heldPeer: held.peer.label } : {}),
+          reason: outcome,
+        });
+        return;
+      }
+      case 'peer-limit':
+      case 'table-full':
+        // Keyed by the peer: a flood of random MACs is one key, not one per MAC.
+        if (!events.admit(outcome === 'peer-limit' ? Kind.macPeerLimit : Kind.macTableFull, ingress.id, peer?.label ?? -1)) return;
+        events.report({ type: 'mac-learn-refused', leg: ingress.id, segment: this.segment, mac: formatMac(mac), ...peerField(peer), reason: outcome });
+        return;
+      case 'learned':
+      case 'refreshed':
+        return;
+      default:
+        assertNever(outcome, 'learn outcome');
+    }
   }
 
   private flood(ingress: SwitchPort, peer: PeerRef | null, frame: Buffer, offset: number, length: number): void {

@@ -6,10 +6,22 @@ import type { Drops } from '../stats/counters.js';
 export interface PeerRef {
   /** `IP:PORT` for display and snapshots. */
   readonly label: string;
+  /** Configured, or authenticated: when the MAC table is full, the MACs of
+   *  unverified peers are evicted first, and never to make room for them. */
+  readonly verified: boolean;
+  /** MAC entries behind this peer, kept by its segment's MacTable (per-peer limit). */
+  macCount: number;
 }
 
 export interface SwitchPort {
   readonly id: number;
+  /**
+   * A local adapter (W leg): its MACs are held against tunnel frames claiming
+   * them (MAC_LOCAL_HOLD_MS) and never evicted for an unverified peer's.
+   * Optional only because RunningLeg declares no such member; NicLeg sets
+   * true, TunnelLeg false.
+   */
+  readonly local?: boolean;
   /**
    * Hub behaviour (provider legs): a frame from one peer may leave again on this
    * same port towards other peers. Mesh legs (HER, multicast) and point-to-point

@@ -1,4 +1,5 @@
-// Full-width messages under the header: lost link to the host, start/stop errors.
+// Full-width messages under the header: lost link to the host, the data-plane
+// process crashing and restarting, start/stop errors.
 
 import { useEffect, useState, type ReactElement } from 'react';
 import { useBridge } from '../stores/bridge-store.js';
@@ -20,6 +21,7 @@ export function Banners(): ReactElement {
   const link = useConnection((s) => s.link);
   const host = useConnection((s) => s.host);
   const error = useBridge((s) => s.error);
+  const dataPlane = useBridge((s) => s.dataPlane);
   return (
     <>
       {link.state === 'disconnected' && (
@@ -33,6 +35,15 @@ export function Banners(): ReactElement {
               Retry now
             </Button>
           )}
+        </div>
+      )}
+      {dataPlane && (
+        <div className={`banner ${dataPlane.state === 'restarted' ? 'banner-warn' : 'banner-err'}`} role="alert" data-testid="data-plane-banner">
+          <IconAlert size={16} />
+          <span className="banner-text">{dataPlane.message}</span>
+          <IconButton label="Dismiss" onClick={() => useBridge.getState().clearDataPlane()}>
+            <IconX />
+          </IconButton>
         </div>
       )}
       {error && (

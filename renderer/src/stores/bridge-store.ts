@@ -4,7 +4,7 @@
 
 import { create } from 'zustand';
 import { PEER_AGEING_MS } from '../../../electron/model/defaults.js';
-import type { BridgeEvent } from '../../../electron/model/events.js';
+import { repeatsText, type BridgeEvent, type DataPlaneState } from '../../../electron/model/events.js';
 import type { BridgeSnapshot, PeerSnapshot } from '../../../electron/model/snapshot.js';
 import { computeRates, peerKey, type SnapshotRates } from '../lib/rates.js';
 import { pushBounded, type HistoryPoint, type RingBounds } from '../lib/ring.js';
@@ -40,6 +40,8 @@ export interface BridgeStore {
   phase: BridgePhase;
   /** Last start/stop failure, shown until dismissed or the next attempt. */
   error: string | null;
+  /** The data-plane process died, was restarted or gave up: shown until dismissed or the next start. */
+  dataPlane: { readonly state: DataPlaneState; readonly message: string } | null;
   snapshot: BridgeSnapshot | null;
   /** When this UI saw the bridge start (ms since epoch), for the uptime; null if unknown. */
   startedAt: number | null;
@@ -59,11 +61,13 @@ export interface BridgeStore {
   /** Ask the backend what is running (after connect/reconnect). */
   sync(): Promise<void>;
   clearError(): void;
+  clearDataPlane(): void;
 }
 
 const INITIAL = {
   phase: 'idle' as BridgePhase,
   error: null,
+  dataPlane: null,
   snapshot: null,
   startedAt: null,
   rates: null,
@@ -76,18 +80,35 @@ const INITIAL = {
 
 let eventSeq = 0;
 
+/** "VTEP 192.0.2.7:4789 on leg 2", or "leg 1" for a MAC on an adapter. */
+function macPlace(leg: number, peer: string | undefined): string {
+  return peer !== undefined ? `VTEP ${peer} on leg ${leg + 1}` : `leg ${leg + 1}`;
+}
+
 function describeEvent(e: BridgeEvent): { level: EventLevel; text: string } {
   switch (e.type) {
     case 'leg-state':
       return e.state === 'error' ? { level: 'error', text: `Leg ${e.leg + 1} failed: ${e.error ?? 'unknown error'}` } : { level: 'info', text: `Leg ${e.leg + 1} is ${e.state}` };
     case 'peer-learned':
-      return { level: 'info', text: `Learned VTEP ${e.address} on leg ${e.leg + 1}` };
+      return { level: 'info', text: `Learned VTEP ${e.address} on leg ${e.leg + 1}${repeatsText(e)}` };
     case 'peer-expired':
-      return { level: 'info', text: `VTEP ${e.address} on leg ${e.leg + 1} expired` };
+      return { level: 'info', text: `VTEP ${e.address} on leg ${e.leg + 1} expired${repeatsText(e)}` };
     case 'peer-moved':
-      return { level: 'info', text: `VTEP on leg ${e.leg + 1} moved from ${e.from} to ${e.to} (NAT mapping changed)` };
+      return { level: 'info', text: `VTEP on leg ${e.leg + 1} moved from ${e.from} to ${e.to} (NAT mapping changed)${repeatsText(e)}` };
+    case 'mac-moved':
+      return { level: 'info', text: `MAC ${e.mac} moved from ${macPlace(e.fromLeg, e.fromPeer)} to ${macPlace(e.leg, e.peer)}${repeatsText(e)}` };
+    case 'mac-move-refused':
+      return e.reason === 'local-hold'
+        ? { level: 'warn', text: `${macPlace(e.leg, e.peer)} claimed MAC ${e.mac} of a host on leg ${e.heldLeg + 1}: not moved (the frame was forwarded)${repeatsText(e)}` }
+        : { level: 'warn', text: `MAC ${e.mac} moves too often (a loop, or two senders with one MAC): kept on ${macPlace(e.heldLeg, e.heldPeer)}${repeatsText(e)}` };
+    case 'mac-learn-refused':
+      return e.reason === 'peer-limit'
+        ? { level: 'warn', text: `${macPlace(e.leg, e.peer)} has too many MACs: new ones (such as ${e.mac}) are not learned, frames to them are flooded${repeatsText(e)}` }
+        : { level: 'warn', text: `MAC table of segment ${e.segment} is full: ${e.mac} from ${macPlace(e.leg, e.peer)} is not learned${repeatsText(e)}` };
     case 'warning':
       return { level: 'warn', text: `Leg ${e.leg + 1}: ${e.message}` };
+    case 'data-plane':
+      return { level: e.state === 'restarted' ? 'info' : 'error', text: e.message };
     default:
       return assertNever(e, 'event');
   }
@@ -161,13 +182,14 @@ export const useBridge = create<BridgeStore>()((set, get) => ({
 
   onEvent(e, now = Date.now()) {
     const d = describeEvent(e);
-    set({ events: appendLog(get().events, { time: now, level: d.level, leg: e.leg, text: d.text }) });
+    const entry = { time: now, level: d.level, text: d.text, ...('leg' in e ? { leg: e.leg } : {}) };
+    set({ events: appendLog(get().events, entry), ...(e.type === 'data-plane' ? { dataPlane: { state: e.state, message: e.message } } : {}) });
   },
 
   async start(legs) {
     const { phase } = get();
     if (phase !== 'idle') return false;
-    set({ phase: 'starting', error: null, history: [], legHistory: {}, ghosts: [], snapshot: null, rates: null });
+    set({ phase: 'starting', error: null, dataPlane: null, history: [], legHistory: {}, ghosts: [], snapshot: null, rates: null });
     const r = await api().startBridge(legs);
     if (!r.ok) {
       set({ phase: 'idle', error: r.error, events: appendLog(get().events, { time: Date.now(), level: 'error', text: `Start failed: ${r.error}` }) });
@@ -221,6 +243,7 @@ export const useBridge = create<BridgeStore>()((set, get) => ({
   },
 
   clearError: () => set({ error: null }),
+  clearDataPlane: () => set({ dataPlane: null }),
 }));
 
 export function resetBridge(): void {
