@@ -80,8 +80,24 @@ describe('handlers', () => {
     ['profiles:import', ['{'], 'not a valid vxbridge profile: profile: not valid JSON'],
     ['profiles:import', [' '.repeat(300_000)], 'larger than 256 KiB'],
     ['profiles:import', [null], 'No file dialog here'],
-    ['profiles:export', ['a'], 'needs the desktop app'],
-    ['profiles:exportJson', ['nope'], 'There is no profile named "nope"'],
+    ['profiles:export', ['a', { includeKeys: false }], 'needs the desktop app'],
+    ['profiles:exportJson', ['nope', { includeKeys: false }], 'There is no profile named "nope"'],
+    // The export options: exactly { includeKeys: boolean }, on both export channels.
+    ['profiles:export', ['a'], 'expected 2 arguments, got 1'],
+    ['profiles:exportJson', ['a'], 'expected 2 arguments, got 1'],
+    ['profiles:exportJson', ['a', { includeKeys: false }, 1], 'expected 2 arguments, got 3'],
+    ['profiles:exportJson', [7, { includeKeys: false }], 'name: expected a string, got number'],
+    ['profiles:exportJson', ['a', null], 'options: expected { includeKeys: true or false }, got null'],
+    ['profiles:exportJson', ['a', true], 'options: expected { includeKeys: true or false }, got boolean'],
+    ['profiles:exportJson', ['a', [true]], 'options: expected { includeKeys: true or false }, got a list'],
+    ['profiles:exportJson', ['a', {}], 'options.includeKeys: expected true or false, got nothing'],
+    ['profiles:exportJson', ['a', { includeKeys: 'yes' }], 'options.includeKeys: expected true or false, got string'],
+    ['profiles:exportJson', ['a', { includeKeys: 1 }], 'options.includeKeys: expected true or false, got number'],
+    ['profiles:exportJson', ['a', { includeKeys: false, extra: 1 }], 'options.extra: unknown field'],
+    ['profiles:exportJson', ['a', JSON.parse('{"__proto__": {"includeKeys": true}}')], 'options.__proto__: unknown field'],
+    ['profiles:exportJson', ['a', Object.create({ includeKeys: true })], 'options.includeKeys: expected true or false, got nothing'],
+    ['profiles:export', ['a', { includeKeys: null }], 'options.includeKeys: expected true or false, got null'],
+    ['profiles:export', ['a', 'includeKeys'], 'options: expected { includeKeys: true or false }, got string'],
   ];
   it.each(bad)('%s %j → error', async (channel, args, error) => {
     const r = await backend.invoke(channel, args);
@@ -299,14 +315,66 @@ describe('profiles through the backend', () => {
       },
     });
     await b.handlers['profiles:save']({ version: 1, name: 'lab', legs: LEGS });
-    expect(await b.handlers['profiles:export']('lab')).toEqual({ ok: true, value: '/home/u/lab.vxbridge.json' });
+    expect(await b.handlers['profiles:export']('lab', { includeKeys: false })).toEqual({ ok: true, value: '/home/u/lab.vxbridge.json' });
     expect(await b.handlers['profiles:import'](null)).toMatchObject({ ok: true, value: { name: 'lab (2)' } });
-    const ex = await backend.handlers['profiles:exportJson']('lab');
+    const ex = await backend.handlers['profiles:exportJson']('lab', { includeKeys: false });
     expect(ex.ok && ex.value.fileName).toBe('lab.vxbridge.json');
     if (ex.ok) expect(await backend.handlers['profiles:import'](ex.value.json)).toMatchObject({ ok: true, value: { name: 'lab (3)' } });
     const cancelled = make({ dialogs: { exportProfile: async () => null, importProfile: async () => null } });
     expect(await cancelled.handlers['profiles:import'](null)).toEqual({ ok: true, value: null });
-    expect(await cancelled.handlers['profiles:export']('lab')).toEqual({ ok: true, value: null });
+    expect(await cancelled.handlers['profiles:export']('lab', { includeKeys: true })).toEqual({ ok: true, value: null });
+  });
+
+  const KEYED = ['5000#W:E@eth0', '5000#V:E@203.0.113.5:0*s3cret-A:8000', '6000#V:E@*:203.0.113.9*env:SITE_KEY', '7000#V:E@10.0.0.1:10.0.0.2*file:/etc/vxbridge/lab.key'];
+
+  it('exports without the typed keys unless asked: each becomes *env:VXBRIDGE_KEY, env:/file: stay', async () => {
+    await backend.handlers['profiles:save']({ version: 1, name: 'keyed', legs: KEYED });
+    expect(await backend.handlers['profiles:list']()).toMatchObject({ ok: true, value: [{ name: 'keyed', literalKeys: true }] });
+
+    const without = await backend.handlers['profiles:exportJson']('keyed', { includeKeys: false });
+    if (!without.ok) throw new Error(without.error);
+    expect(without.value.json).not.toContain('s3cret-A');
+    expect(JSON.parse(without.value.json).legs).toEqual([
+      '5000#W:E@eth0',
+      '5000#V:E@203.0.113.5:0*env:VXBRIDGE_KEY:8000',
+      '6000#V:E@*:203.0.113.9*env:SITE_KEY',
+      '7000#V:E@10.0.0.1:10.0.0.2*file:/etc/vxbridge/lab.key',
+    ]);
+    // The exported leg is still encrypted once imported: it names where the key comes from.
+    expect(await backend.handlers['profiles:import'](without.value.json)).toMatchObject({ ok: true, value: { name: 'keyed (2)', legCount: 4 } });
+    const imported = await backend.handlers['profiles:load']('keyed (2)');
+    expect(imported.ok && imported.value.legs[1]).toBe('5000#V:E@203.0.113.5:0*env:VXBRIDGE_KEY:8000');
+    const listed = await backend.handlers['profiles:list']();
+    expect(listed.ok && listed.value.map((p) => [p.name, p.literalKeys === true])).toEqual([
+      ['keyed', true],
+      ['keyed (2)', false],
+    ]);
+
+    const withKeys = await backend.handlers['profiles:exportJson']('keyed', { includeKeys: true });
+    expect(withKeys.ok && JSON.parse(withKeys.value.json).legs).toEqual(KEYED);
+  });
+
+  it('the save-dialog export takes the same options', async () => {
+    const written: string[] = [];
+    const b = make({
+      host: 'electron',
+      dialogs: {
+        exportProfile: async (fileName, json) => {
+          written.push(json);
+          return `/home/u/${fileName}`;
+        },
+        importProfile: async () => null,
+      },
+    });
+    await b.handlers['profiles:save']({ version: 1, name: 'keyed', legs: KEYED });
+    expect(await b.handlers['profiles:export']('keyed', { includeKeys: false })).toEqual({ ok: true, value: '/home/u/keyed.vxbridge.json' });
+    expect(written[0]).not.toContain('s3cret-A');
+    expect(written[0]).toContain('*env:VXBRIDGE_KEY:8000');
+    expect((await b.handlers['profiles:export']('keyed', { includeKeys: true })).ok).toBe(true);
+    expect(written[1]).toContain('*s3cret-A:8000');
+    // A bad options argument writes nothing.
+    expect(await b.handlers['profiles:export']('keyed', { includeKeys: 'no' })).toMatchObject({ ok: false });
+    expect(written).toHaveLength(2);
   });
 
   it('auto-starts the last used profile when flagged', async () => {

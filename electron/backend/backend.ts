@@ -11,7 +11,16 @@ import type { NicInfo } from '../model/nic-info.js';
 import { errorText, FixableError } from '../model/user-error.js';
 import { createBridgeRunner, RESOLVE_NIC_TIMEOUT_MS, withTimeout, type BridgeRunnerDeps } from './bridge-runner.js';
 import type { BridgeSnapshot } from '../model/snapshot.js';
-import { INVOKE_CHANNELS, type AppInfo, type InvokeChannel, type InvokeResult, type PushChannel, type PushChannels, type Result } from '../contract/ipc-contract.js';
+import {
+  INVOKE_CHANNELS,
+  type AppInfo,
+  type ExportOptions,
+  type InvokeChannel,
+  type InvokeResult,
+  type PushChannel,
+  type PushChannels,
+  type Result,
+} from '../contract/ipc-contract.js';
 import { PROFILE_FILE_MAX_BYTES, describe, parseLegList } from '../model/profile-schema.js';
 import { ProfileError, type ProfileStore } from './profiles/profile-store.js';
 
@@ -77,6 +86,18 @@ function nameArg(v: unknown, field: string): string | undefined {
   if (v.length === 0 || v.length > 256) return `${field}: expected 1 to 256 characters`;
   return undefined;
 }
+
+/** The export options: exactly `{ includeKeys: boolean }` (own field; keys go out only on an explicit true). */
+function exportOptionsArg(v: unknown, field = 'options'): string | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return `${field}: expected { includeKeys: true or false }, got ${describe(v)}`;
+  for (const k of Object.keys(v)) if (k !== 'includeKeys') return `${field}.${k.slice(0, 40)}: unknown field`;
+  const includeKeys: unknown = Object.hasOwn(v, 'includeKeys') ? (v as { includeKeys: unknown }).includeKeys : undefined;
+  if (typeof includeKeys !== 'boolean') return `${field}.includeKeys: expected true or false, got ${includeKeys === undefined ? 'nothing' : describe(includeKeys)}`;
+  return undefined;
+}
+
+/** A fresh copy of options that exportOptionsArg accepted. */
+const exportOptions = (v: unknown): ExportOptions => ({ includeKeys: (v as ExportOptions).includeKeys === true });
 
 export function createBackend(deps: BackendDeps): Backend {
   const log = deps.log ?? (() => undefined);
@@ -197,11 +218,11 @@ export function createBackend(deps: BackendDeps): Backend {
 
     'profiles:recent': handler('profiles:recent', 0, async () => ok(await deps.profiles.recent())),
 
-    'profiles:export': handler('profiles:export', 1, async ([name]) => {
-      const bad = nameArg(name, 'name');
+    'profiles:export': handler('profiles:export', 2, async ([name, options]) => {
+      const bad = nameArg(name, 'name') ?? exportOptionsArg(options);
       if (bad) return fail(bad);
       if (!deps.dialogs) return fail('Saving to a file through a dialog needs the desktop app; in the browser, use exportProfileJson and download the file.');
-      const { fileName, json } = await deps.profiles.exportJson(name as string);
+      const { fileName, json } = await deps.profiles.exportJson(name as string, exportOptions(options));
       return ok(await deps.dialogs.exportProfile(fileName, json));
     }),
 
@@ -217,9 +238,9 @@ export function createBackend(deps: BackendDeps): Backend {
       return ok(await deps.profiles.importJson(json));
     }),
 
-    'profiles:exportJson': handler('profiles:exportJson', 1, async ([name]) => {
-      const bad = nameArg(name, 'name');
-      return bad ? fail(bad) : ok(await deps.profiles.exportJson(name as string));
+    'profiles:exportJson': handler('profiles:exportJson', 2, async ([name, options]) => {
+      const bad = nameArg(name, 'name') ?? exportOptionsArg(options);
+      return bad ? fail(bad) : ok(await deps.profiles.exportJson(name as string, exportOptions(options)));
     }),
   };
 

@@ -5,10 +5,10 @@
 
 import type { NicInfo } from '../model/nic-info.js';
 import type { BridgeEvent } from '../model/events.js';
-import type { Profile, ProfileExport, ProfileSummary } from '../model/profile-schema.js';
+import type { ExportOptions, Profile, ProfileExport, ProfileSummary } from '../model/profile-schema.js';
 import type { BridgeSnapshot } from '../model/snapshot.js';
 
-export type { Profile, ProfileExport, ProfileSummary };
+export type { ExportOptions, Profile, ProfileExport, ProfileSummary };
 
 export interface AppInfo {
   readonly version: string;
@@ -41,12 +41,14 @@ export interface InvokeChannels {
   'profiles:delete': { args: [name: string]; result: null };
   /** Recently used profile names, most recent first. */
   'profiles:recent': { args: []; result: readonly string[] };
-  /** Export through a save dialog (Electron) or as a download (browser); returns the path or file name. */
-  'profiles:export': { args: [name: string]; result: string | null };
+  /** Export through a save dialog (Electron) or as a download (browser); returns the path or file name.
+   *  Unless `options.includeKeys`, each key typed into a leg is written as `*env:VXBRIDGE_KEY` (see exportLegs). */
+  'profiles:export': { args: [name: string, options: ExportOptions]; result: string | null };
   /** Import from a file dialog (Electron) or uploaded JSON text (browser). */
   'profiles:import': { args: [jsonText: string | null]; result: ProfileSummary | null };
-  /** The export file's name and text, for the browser to offer as a download (works on both hosts). */
-  'profiles:exportJson': { args: [name: string]; result: ProfileExport };
+  /** The export file's name and text, for the browser to offer as a download (works on both hosts).
+   *  Keys as for 'profiles:export'. */
+  'profiles:exportJson': { args: [name: string, options: ExportOptions]; result: ProfileExport };
 }
 
 /** Pushed from backend to UI. */

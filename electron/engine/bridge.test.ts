@@ -10,7 +10,7 @@ import type { LegSpec } from '../model/leg-spec.js';
 import { MemoryCapturePort, MemoryNic } from './ports/memory-capture.js';
 import { MemoryNetwork } from './ports/memory-udp.js';
 import { BROADCAST, ethFrame, settle, tagOf } from './test-support/frames.js';
-import { CONTROL_LEN, writeControlKeepalive } from './codec/control.js';
+import { CONTROL_LEN, NONCE_LEN, writeControlKeepalive } from './codec/control.js';
 
 const legs = (...s: string[]): LegSpec[] =>
   s.map((x) => {
@@ -184,6 +184,9 @@ describe('bridge over the in-memory network', () => {
     now += 1_000;
     (a.bridge as Bridge).sweep();
     expect(keepalives()).toBe(3);
+    // Each keepalive carries a nonce of its own (bytes 16..23): a cookie must echo one.
+    const nonces = net.sent.filter((d) => d.to === '203.0.113.5:8000' && d.data.length === CONTROL_LEN).map((d) => d.data.subarray(16, 16 + NONCE_LEN).toString('hex'));
+    expect(new Set(nonces).size).toBe(3);
   });
 
   it('provider moves an access VTEP whose NAT mapping changed at its next keepalive; its MACs follow', async () => {
@@ -244,7 +247,8 @@ describe('bridge over the in-memory network', () => {
     const hub = await site(net, '203.0.113.5', ['5000#V:E@203.0.113.5:0:8000', '5000#W:E@lan']);
     const hello = Buffer.from('0800000000138800', 'hex'); // a bare VXLAN header
     const keepalive = Buffer.alloc(CONTROL_LEN);
-    writeControlKeepalive(keepalive, 0, 5000, 20, 0x1234, null);
+    const nonce = Buffer.alloc(NONCE_LEN, 0x5a);
+    writeControlKeepalive(keepalive, 0, 5000, 20, 0x1234, nonce, null);
     const forged = Buffer.concat([hello, ethFrame(BROADCAST, MAC(9), 'forged')]);
     for (let port = 10000; port < 10300; port++) {
       net.inject(hello, '198.51.100.66', port, '203.0.113.5', 8000);
@@ -261,6 +265,7 @@ describe('bridge over the in-memory network', () => {
     const replies = net.sent.filter((d) => d.from === '203.0.113.5:8000');
     expect(replies).toHaveLength(300); // one cookie per keepalive, nothing for data
     expect(replies.every((d) => d.data.length <= CONTROL_LEN)).toBe(true);
+    expect(replies.every((d) => d.data.subarray(8, 8 + NONCE_LEN).equals(nonce))).toBe(true); // each echoes the keepalive it answers
     // A real access VTEP still gets in.
     await site(net, '192.168.1.10', ['5000#V:E@*:203.0.113.5:8000', '5000#W:E@lan'], { nat: '198.51.100.7' });
     await settle();

@@ -42,4 +42,9 @@ export const CANONICAL_LEGS: readonly string[] = Object.freeze([
   '5000#V:E@*:203.0.113.5*env:VXB_KEY',
   '5000#V:E@203.0.113.5:0*env:VXB_KEY:8000',
   '5000#V:E@10.10.1.10:10.10.2.10+10.10.3.10*env:_k1:8472',
+  // keys from a file: POSIX and Windows paths (a path may hold ':'), with and without port, spaces in the path
+  '5000#V:E@203.0.113.5:0*file:/etc/vxbridge/lab.key:8000',
+  '5000#V:E@*:203.0.113.5*file:C:\\keys\\lab.key',
+  '5000#V:E@*:203.0.113.5*file:C:\\Program Files\\vxbridge\\lab.key:4789',
+  '5000#V:E@10.1.1.1:239.1.1.1*file:keys/lab.key',
 ]);

@@ -30,7 +30,7 @@ export const PEER_AGEING_MS = 300_000;
 export const LEARNED_PEERS_MAX = 4096;
 /** Learned VTEPs behind one public address: many sit behind one PAT, but not
  *  thousands; one host cycling source ports must not fill the table. */
-export const PEERS_PER_ADDRESS_MAX = 256;
+export const PEERS_PER_ADDRESS_MAX = 16;
 /** A VTEP that announced a keepalive period is dead after this many silent periods. */
 export const KEEPALIVE_PERIODS_TO_EXPIRE = 3;
 /** An announced keepalive period below this counts as this for expiry, ms, so

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { maskLegKey, parseProfileJson, profileNameProblem, serializeProfile, validateProfile } from './profile-schema.js';
+import { CANONICAL_LEGS } from './canonical-legs.js';
+import { EXPORT_KEY_ENV, exportLegs, hasLiteralKey, maskLegKey, parseProfileJson, profileNameProblem, serializeProfile, validateProfile } from './profile-schema.js';
+import { parseLeg } from './leg-grammar.js';
 
 describe('profileNameProblem', () => {
   const cases: readonly [unknown, string | undefined][] = [
@@ -152,5 +154,49 @@ describe('profile errors never show a key', () => {
   it('parseProfileJson survives deep nesting', () => {
     const r = parseProfileJson('['.repeat(200_000));
     expect(r).toEqual({ ok: false, error: 'profile: not valid JSON (line 1, column 200001: the file ends too early)' });
+  });
+});
+
+describe('export without keys', () => {
+  it.each([
+    ['5000#V:E@10.0.0.1:0*s3cret:8000', true],
+    ['5000#V:E@10.0.0.1:0*env:8000', true], // a literal key "env"
+    ['5000#V:E@10.0.0.1:0*env:LAB_KEY', false],
+    ['5000#V:E@*:10.0.0.1*file:C:\\keys\\lab.key', false],
+    ['5000#V:E@10.0.0.1:0', false],
+    ['5000#W:E@eth0', false],
+    ['not a leg', false],
+  ])('hasLiteralKey(%s) = %s', (leg, has) => {
+    expect(hasLiteralKey(leg)).toBe(has);
+  });
+
+  it('keeps the legs as they are when keys are included', () => {
+    expect(exportLegs(['5000#v:e@10.0.0.1:0*s3cret'], { includeKeys: true })).toEqual({ ok: true, value: { legs: ['5000#v:e@10.0.0.1:0*s3cret'], keysReplaced: 0 } });
+  });
+
+  it('turns every canonical leg with a typed key into one that still encrypts, with no key in it', () => {
+    const r = exportLegs(CANONICAL_LEGS, { includeKeys: false });
+    if (!r.ok) throw new Error(r.error);
+    r.value.legs.forEach((out, i) => {
+      const before = parseLeg(CANONICAL_LEGS[i]!);
+      const after = parseLeg(out);
+      if (!before.ok || !after.ok) throw new Error('canonical legs parse');
+      if (!hasLiteralKey(CANONICAL_LEGS[i]!)) return expect(out).toBe(CANONICAL_LEGS[i]);
+      if (before.spec.kind !== 'V') throw new Error('only V legs have keys');
+      const { key, ...rest } = before.spec;
+      expect(key).toBeTruthy();
+      expect(after.spec).toEqual({ ...rest, keyEnv: expect.stringMatching(new RegExp(`^${EXPORT_KEY_ENV}(_[0-9]+)?$`)) });
+      expect(hasLiteralKey(out)).toBe(false);
+    });
+    expect(r.value.keysReplaced).toBe(CANONICAL_LEGS.filter(hasLiteralKey).length);
+    // Every canonical leg with a key reads "secret" or another key: the same key gets the same name.
+    const names = r.value.legs.filter((_, i) => CANONICAL_LEGS[i]!.includes('*secret')).map((l) => /\*env:([A-Z_0-9]+)/.exec(l)?.[1]);
+    expect(new Set(names)).toEqual(new Set([EXPORT_KEY_ENV]));
+  });
+
+  it('refuses a leg it cannot read rather than write it as it is', () => {
+    const r = exportLegs(['5000#V:E@10.0.0.1:0*s3cret', '5000#V:E@10.0.0.1:0*s3 cret'], { includeKeys: false });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).not.toContain('s3');
   });
 });

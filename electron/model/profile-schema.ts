@@ -2,7 +2,7 @@
 // every error names the bad field, e.g. `legs[2]: invalid leg "..." (...)`.
 // Legs are checked by the leg grammar itself, the same parser as `ubdg`'s.
 
-import { legProblem, maskKeysInText, parseLeg } from './leg-grammar.js';
+import { formatLeg, legProblem, maskKeysInText, parseLeg } from './leg-grammar.js';
 import type { LegSpec } from './leg-spec.js';
 
 /** A saved bridge setup. Stored as versioned JSON (see profiles/). */
@@ -21,6 +21,9 @@ export interface ProfileSummary {
   readonly updatedAt: string;
   /** Set when the file exists but cannot be loaded (corrupt, invalid field): the reason. */
   readonly problem?: string;
+  /** Set (true) when a leg holds a pre-shared key typed into it (not env:NAME or file:PATH):
+   *  an export asks whether to write it into the file. */
+  readonly literalKeys?: boolean;
 }
 
 /** A profile as an export file: suggested file name and the file's text. */
@@ -28,6 +31,17 @@ export interface ProfileExport {
   readonly fileName: string;
   readonly json: string;
 }
+
+/** How a profile is exported ('profiles:export', 'profiles:exportJson'). */
+export interface ExportOptions {
+  /** true: keys typed into legs go into the file in clear. false: each becomes an
+   *  environment variable reference (see exportLegs). */
+  readonly includeKeys: boolean;
+}
+
+/** The environment variable an export without keys names in place of a typed key;
+ *  further different keys get EXPORT_KEY_ENV_2, _3, ... */
+export const EXPORT_KEY_ENV = 'VXBRIDGE_KEY';
 
 export const PROFILE_VERSION = 1;
 export const PROFILE_NAME_MAX = 64;
@@ -135,6 +149,54 @@ export function validateProfile(value: unknown): Validation<Profile> {
     ...(obj.updatedAt !== undefined ? { updatedAt: new Date(obj.updatedAt as string).toISOString() } : {}),
   };
   return { ok: true, value: profile };
+}
+
+/** Whether a leg string holds a pre-shared key typed into it (`*KEY`, not `*env:NAME` or `*file:PATH`). */
+export function hasLiteralKey(leg: string): boolean {
+  const r = parseLeg(leg);
+  return r.ok && r.spec.kind === 'V' && r.spec.key !== undefined && r.spec.keyEnv === undefined && r.spec.keyFile === undefined;
+}
+
+/**
+ * The legs as an export writes them. With `includeKeys`, unchanged. Without, a
+ * typed key is not simply dropped (an exported leg without its key would become
+ * an unencrypted leg on import, silently): it is replaced by `*env:VXBRIDGE_KEY`,
+ * so that the leg stays encrypted and whoever imports it must supply the key.
+ * Legs with different keys get different names (VXBRIDGE_KEY_2, ...), never one
+ * the profile already reads a key from; `env:` and `file:` references stay as
+ * they are. A leg that does not parse is refused, never written as it is.
+ */
+export function exportLegs(legs: readonly string[], options: ExportOptions): Validation<{ readonly legs: readonly string[]; readonly keysReplaced: number }> {
+  if (options.includeKeys) return { ok: true, value: { legs: [...legs], keysReplaced: 0 } };
+  const specs: LegSpec[] = [];
+  for (const [i, leg] of legs.entries()) {
+    const r = parseLeg(leg);
+    if (!r.ok) return { ok: false, error: `legs[${i}]: invalid leg ${quoteLeg(leg)}: ${legProblem(r.error)}` };
+    specs.push(r.spec);
+  }
+  const taken = new Set(specs.flatMap((s) => (s.kind === 'V' && s.keyEnv !== undefined ? [s.keyEnv] : [])));
+  const nameOf = new Map<string, string>();
+  let next = 1;
+  const envFor = (key: string): string => {
+    const known = nameOf.get(key);
+    if (known !== undefined) return known;
+    let name: string;
+    do {
+      name = next === 1 ? EXPORT_KEY_ENV : `${EXPORT_KEY_ENV}_${next}`;
+      next++;
+    } while (taken.has(name));
+    nameOf.set(key, name);
+    return name;
+  };
+  let keysReplaced = 0;
+  const out = legs.map((leg, i) => {
+    const spec = specs[i]!;
+    if (spec.kind !== 'V' || spec.key === undefined || spec.keyEnv !== undefined || spec.keyFile !== undefined) return leg;
+    keysReplaced++;
+    const { key, ...rest } = spec;
+    return formatLeg({ ...rest, keyEnv: envFor(key) });
+  });
+  return { ok: true, value: { legs: out, keysReplaced } };
 }
 
 /** Parses and validates the text of a profile file. */

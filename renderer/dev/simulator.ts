@@ -146,6 +146,8 @@ export function simulate(fake: FakeApi, options: SimOptions): VxbridgeApi {
       leg: p.leg,
       address: p.address,
       origin: p.origin,
+      // The simulator's learned VTEPs stand for verified ones (keepalives with cookies).
+      verified: true,
       firstSeen: Math.round(p.firstSeen),
       lastSeen: Math.round(p.lastSeen),
       rxPackets: Math.round(p.c.rxPackets),

@@ -154,13 +154,62 @@ describe('profile store', () => {
 
   it('exports and imports, renaming on a name clash', async () => {
     await store.save(profile('site'));
-    const exp = await store.exportJson('site');
+    const exp = await store.exportJson('site', { includeKeys: false });
     expect(exp.fileName).toBe('site.vxbridge.json');
     const s1 = await store.importJson(exp.json);
     expect(s1.name).toBe('site (2)');
     const s2 = await store.importJson(exp.json);
     expect(s2.name).toBe('site (3)');
     expect((await rejection(store.importJson('{"version":1,"name":"x","legs":[5]}'))).message).toContain('legs[0]: expected a leg string');
+  });
+
+  it('flags profiles with typed keys in the list', async () => {
+    await store.save(profile('plain'));
+    await store.save(profile('typed', ['5000#V:E@10.0.0.1:0*s3cret']));
+    await store.save(profile('referenced', ['5000#V:E@10.0.0.1:0*env:LAB_KEY', '5000#V:E@*:10.0.0.1*file:C:\\keys\\lab.key']));
+    expect(await store.list()).toEqual([
+      { name: 'plain', legCount: 2, updatedAt: expect.any(String) },
+      { name: 'referenced', legCount: 2, updatedAt: expect.any(String) },
+      { name: 'typed', legCount: 1, updatedAt: expect.any(String), literalKeys: true },
+    ]);
+  });
+
+  it('exports typed keys only when asked; otherwise as environment variables, one per different key', async () => {
+    const legs = [
+      '5000#W:E@eth0',
+      '5000#V:E@203.0.113.5:0*alpha:8000',
+      '5001#V:E@203.0.113.5:0*beta',
+      '5002#V:E@*:203.0.113.9*alpha',
+      '5003#V:E@*:203.0.113.9*env:VXBRIDGE_KEY_2', // already taken: not reused for another key
+      '5004#V:E@10.0.0.1:10.0.0.2*file:/etc/vxbridge/lab.key:4789',
+      '5005#V:E@10.0.0.1:10.0.0.2*gamma',
+    ];
+    await store.save(profile('site', legs, { autoStart: true }));
+    const without = await store.exportJson('site', { includeKeys: false });
+    expect(without.fileName).toBe('site.vxbridge.json');
+    for (const k of ['alpha', 'beta', 'gamma']) expect(without.json).not.toContain(k);
+    expect(JSON.parse(without.json)).toMatchObject({
+      version: 1,
+      name: 'site',
+      autoStart: true,
+      legs: [
+        '5000#W:E@eth0',
+        '5000#V:E@203.0.113.5:0*env:VXBRIDGE_KEY:8000',
+        '5001#V:E@203.0.113.5:0*env:VXBRIDGE_KEY_3',
+        '5002#V:E@*:203.0.113.9*env:VXBRIDGE_KEY',
+        '5003#V:E@*:203.0.113.9*env:VXBRIDGE_KEY_2',
+        '5004#V:E@10.0.0.1:10.0.0.2*file:/etc/vxbridge/lab.key:4789',
+        '5005#V:E@10.0.0.1:10.0.0.2*env:VXBRIDGE_KEY_4',
+      ],
+    });
+    // The stored profile keeps its keys.
+    expect((await store.load('site')).legs).toEqual(legs);
+    const withKeys = await store.exportJson('site', { includeKeys: true });
+    expect(JSON.parse(withKeys.json).legs).toEqual(legs);
+    // Re-imported without keys: valid, still encrypted, no key in it.
+    const s = await store.importJson(without.json);
+    expect(s).toMatchObject({ name: 'site (2)', legCount: 7 });
+    expect(s.literalKeys).toBeUndefined();
   });
 
   it('a crash while saving leaves the previous version loadable', async () => {

@@ -4,10 +4,20 @@
 
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Profile, ProfileSummary } from '../../contract/ipc-contract.js';
+import type { ExportOptions, Profile, ProfileExport, ProfileSummary } from '../../contract/ipc-contract.js';
 import { createSerial } from '../serial.js';
 import { isTempFileName, sweepTempFiles, writeFileAtomic, type AtomicFs } from './atomic-write.js';
-import { PROFILE_FILE_EXT, PROFILE_FILE_MAX_BYTES, PROFILE_NAME_MAX, parseProfileJson, profileNameProblem, serializeProfile, validateProfile } from '../../model/profile-schema.js';
+import {
+  PROFILE_FILE_EXT,
+  PROFILE_FILE_MAX_BYTES,
+  PROFILE_NAME_MAX,
+  exportLegs,
+  hasLiteralKey,
+  parseProfileJson,
+  profileNameProblem,
+  serializeProfile,
+  validateProfile,
+} from '../../model/profile-schema.js';
 
 export type ProfileErrorCode = 'invalid' | 'not-found' | 'exists' | 'io';
 
@@ -44,8 +54,9 @@ export interface ProfileStore {
   delete(name: string): Promise<void>;
   /** Most recent first; only names that still exist. */
   recent(): Promise<readonly string[]>;
-  /** Suggested file name and file text for an export. */
-  exportJson(name: string): Promise<{ readonly fileName: string; readonly json: string }>;
+  /** Suggested file name and file text for an export. Unless `options.includeKeys`,
+   *  keys typed into legs become `*env:VXBRIDGE_KEY` references (exportLegs). */
+  exportJson(name: string, options: ExportOptions): Promise<ProfileExport>;
   /** Validates and saves imported text; a name already taken gets " (2)", " (3)"... */
   importJson(text: string): Promise<ProfileSummary>;
   /** The most recently used profile if it has autoStart set, else null. Never throws. */
@@ -124,7 +135,7 @@ export function createProfileStore(options: ProfileStoreOptions): ProfileStore {
   }
 
   function summary(p: Profile): ProfileSummary {
-    return { name: p.name, legCount: p.legs.length, updatedAt: p.updatedAt ?? '' };
+    return { name: p.name, legCount: p.legs.length, updatedAt: p.updatedAt ?? '', ...(p.legs.some(hasLiteralKey) ? { literalKeys: true } : {}) };
   }
 
   async function readRecentRaw(): Promise<string[]> {
@@ -261,12 +272,14 @@ export function createProfileStore(options: ProfileStoreOptions): ProfileStore {
         return present;
       }),
 
-    exportJson: (name) =>
+    exportJson: (name, options) =>
       serial(async () => {
         checkName(name);
         await ensureDir();
         const p = await readProfile(name);
-        return { fileName: `${name}.vxbridge.json`, json: serializeProfile(p) };
+        const legs = exportLegs(p.legs, { includeKeys: options.includeKeys === true });
+        if (!legs.ok) throw new ProfileError('invalid', `Profile "${name}" is not valid: ${legs.error}`);
+        return { fileName: `${name}.vxbridge.json`, json: serializeProfile({ ...p, legs: legs.value.legs }) };
       }),
 
     importJson: (text) =>

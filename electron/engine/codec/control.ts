@@ -9,21 +9,27 @@
 //          3  0 (reserved)
 //          4  VNI, 3 bytes
 //          7  0 (reserved)
-//          8  keepalive: period in seconds (u16), 0 (u16), VTEP id (u32), then the
-//             cookie the provider last gave this address (16 bytes; zeros if none)
-//             cookie: 0 (u32 × 2), then the cookie for the address the keepalive came from
+//          8  keepalive: period in seconds (u16), 0 (u16), VTEP id (u32), a random
+//             nonce (8 bytes, new in every keepalive), then the cookie the provider
+//             last gave this address (16 bytes; zeros if none)
+//             cookie: the nonce of the keepalive it answers (8 bytes), 0 (8 bytes),
+//             then the cookie for the address that keepalive came from
+//
+// The nonce ties a cookie to a keepalive: someone off the path, who cannot see
+// the keepalive, cannot make an access VTEP take a cookie of theirs.
 //
 // The cookie proves that the access VTEP receives at its address (IP:port as
 // the provider sees it, behind NAT): the provider learns nobody before that,
 // so a forged source address can neither be learned nor be sent more than one
 // packet no larger than the forged one (see legs/cookies.ts).
 
-export const CONTROL_LEN = 32;
+export const CONTROL_LEN = 40;
 export const COOKIE_LEN = 16;
+export const NONCE_LEN = 8;
 const FLAGS = 0x00;
 const MARKER = 0xc1;
 const BODY = 8;
-const COOKIE_AT = BODY + 8;
+const COOKIE_AT = BODY + 16;
 
 export const ControlType = { KEEPALIVE: 1, COOKIE: 2 } as const;
 export type ControlType = (typeof ControlType)[keyof typeof ControlType];
@@ -35,12 +41,14 @@ export interface ControlPacket {
   /** Keepalive only. */
   periodS: number;
   vtepId: number;
+  /** Offset of the 8 nonce bytes (keepalive: its own; cookie: the one it answers). */
+  nonceAt: number;
   /** Offset of the 16 cookie bytes in the buffer the packet was read from. */
   cookieAt: number;
 }
 
 export function emptyControlPacket(): ControlPacket {
-  return { type: ControlType.KEEPALIVE, vni: 0, periodS: 0, vtepId: 0, cookieAt: 0 };
+  return { type: ControlType.KEEPALIVE, vni: 0, periodS: 0, vtepId: 0, nonceAt: 0, cookieAt: 0 };
 }
 
 function writeHead(buf: Buffer, off: number, type: ControlType, vni: number): void {
@@ -54,20 +62,23 @@ function writeHead(buf: Buffer, off: number, type: ControlType, vni: number): vo
   buf[off + 7] = 0;
 }
 
-/** A keepalive; `cookie` null writes zeros (no cookie yet). */
-export function writeControlKeepalive(buf: Buffer, off: number, vni: number, periodS: number, vtepId: number, cookie: Buffer | null): number {
+/** A keepalive with its nonce (NONCE_LEN bytes); `cookie` null writes zeros (no cookie yet). */
+export function writeControlKeepalive(buf: Buffer, off: number, vni: number, periodS: number, vtepId: number, nonce: Buffer, cookie: Buffer | null): number {
   writeHead(buf, off, ControlType.KEEPALIVE, vni);
   buf.writeUInt16BE(Math.min(0xffff, Math.max(1, Math.round(periodS))), off + BODY);
   buf.writeUInt16BE(0, off + BODY + 2);
   buf.writeUInt32BE(vtepId >>> 0, off + BODY + 4);
+  nonce.copy(buf, off + BODY + 8, 0, NONCE_LEN);
   if (cookie === null) buf.fill(0, off + COOKIE_AT, off + CONTROL_LEN);
   else cookie.copy(buf, off + COOKIE_AT, 0, COOKIE_LEN);
   return CONTROL_LEN;
 }
 
-export function writeControlCookie(buf: Buffer, off: number, vni: number, cookie: Buffer): number {
+/** The cookie answering a keepalive whose nonce sits at nonceBuf[nonceAt]. */
+export function writeControlCookie(buf: Buffer, off: number, vni: number, nonceBuf: Buffer, nonceAt: number, cookie: Buffer): number {
   writeHead(buf, off, ControlType.COOKIE, vni);
-  buf.fill(0, off + BODY, off + COOKIE_AT);
+  nonceBuf.copy(buf, off + BODY, nonceAt, nonceAt + NONCE_LEN);
+  buf.fill(0, off + BODY + NONCE_LEN, off + COOKIE_AT);
   cookie.copy(buf, off + COOKIE_AT, 0, COOKIE_LEN);
   return CONTROL_LEN;
 }
@@ -83,6 +94,7 @@ export function readControl(buf: Buffer, off: number, len: number, out: ControlP
   out.periodS = type === ControlType.KEEPALIVE ? buf.readUInt16BE(off + BODY) : 0;
   if (type === ControlType.KEEPALIVE && out.periodS === 0) return null;
   out.vtepId = type === ControlType.KEEPALIVE ? buf.readUInt32BE(off + BODY + 4) : 0;
+  out.nonceAt = type === ControlType.KEEPALIVE ? off + BODY + 8 : off + BODY;
   out.cookieAt = off + COOKIE_AT;
   return out;
 }

@@ -235,6 +235,186 @@ describe('ReplayWindow', () => {
     expect(accepted).toBeGreaterThan(50_000);
   });
 
+  describe('closeUpTo(C): everything at or below C counts as seen', () => {
+    // For a session confirmed by a response with counter C (SecureSessions.confirm):
+    // what the sender sent before it never counts, whatever came here of it.
+    // Steps as above, plus ['close', C]; after a close the window works as before.
+    type CloseStep = Step | readonly ['close', bigint];
+    const blockEnd = (c: bigint) => c % 64n === 63n; // the last counter of a 64-counter ring block
+    const closing = (name: string, steps: readonly CloseStep[]) => ({ name, steps });
+    const runClose = (steps: readonly CloseStep[]) => {
+      const w = new ReplayWindow();
+      steps.forEach((step, i) => {
+        const before = w.highest;
+        if (step[0] === 'close') {
+          w.closeUpTo(hi(step[1]), lo(step[1]));
+          expect(w.highest, `step ${i}: close ${step[1]}`).toBe(step[1] > before ? step[1] : before); // never back
+          return;
+        }
+        const [c, ok] = step;
+        const where = `step ${i}: counter ${c}`;
+        expect(w.check(hi(c), lo(c)), where).toBe(ok);
+        expect(w.accept(hi(c), lo(c)), where).toBe(ok);
+        expect(w.highest, where).toBe(ok && c > before ? c : before);
+      });
+    };
+
+    // Closes at the end of a 64-counter block; the rows below close inside one.
+    const rows = [
+      closing('on a fresh window: C and everything below are rejected, above accepted once', [
+        ['close', 4095n],
+        [4095n, false],
+        [4094n, false],
+        [1n, false],
+        [0n, false],
+        [4096n, true],
+        [4098n, true],
+        [4097n, true],
+        [4096n, false],
+        [4095n, false],
+      ]),
+      closing('after traffic: the unseen counters below C are closed too; the window edge is as before', [
+        ...run(0n, 50n, true),
+        [127n, true],
+        ['close', 127n],
+        [127n, false],
+        [51n, false],
+        [126n, false],
+        [128n, true],
+        [10000n, true],
+        [5905n, true],
+        [5904n, false],
+        [9999n, true],
+        [9999n, false],
+      ]),
+      closing('a close above the highest jumps the window there', [
+        [10n, true],
+        ['close', 8191n],
+        [8191n, false],
+        [4096n, false],
+        [4095n, false],
+        [8192n, true],
+        [8193n, true],
+      ]),
+      closing('a close below the highest never moves it back, nor lets anything below C in', [
+        [10047n, true], // the highest at a block end, too
+        ['close', 5055n],
+        [5055n, false],
+        [5000n, false],
+        [10047n, false],
+        [10048n, true],
+      ]),
+      closing('a big jump after a close: the ring is reused, the closed bits do not linger', [
+        ['close', 8191n],
+        [100000n, true],
+        [98304n, true], // the ring bit of 8192 * 12
+        [95905n, true], // H - 4095
+        [95904n, false], // H - 4096
+        [100000n, false],
+        [99999n, true],
+      ]),
+      closing('across 2^32 (the low half wraps)', [
+        ['close', P32 - 1n],
+        [P32 - 1n, false],
+        [P32 - 2n, false],
+        [P32, true],
+        [P32 + 2n, true],
+        [P32 + 1n, true],
+        [P32, false],
+      ]),
+      closing('near 2^64 - 1', [
+        ['close', M - 64n],
+        [M - 64n, false],
+        [M - 4000n, false],
+        [M - 63n, true],
+        [M, true],
+        [M - 62n, true],
+        [M - 64n, false],
+        [0n, false],
+      ]),
+      closing('twice, the second above the first', [
+        ['close', 63n],
+        [64n, true],
+        ['close', 127n],
+        [100n, false],
+        [64n, false],
+        [128n, true],
+        [129n, true],
+      ]),
+    ];
+    it('the rows close at block ends', () => {
+      for (const r of rows) for (const step of r.steps) if (step[0] === 'close') expect(blockEnd(step[1]), r.name).toBe(true);
+    });
+    it.each(rows)('$name', ({ steps }) => runClose(steps));
+
+    // Closes anywhere in a block: the counters after the highest in its own
+    // 64-counter block stay unseen (accept() clears only the blocks it moves
+    // into). A close below the highest closes everything up to the highest
+    // (README: a packet that overtook the confirming response is lost, never replayed).
+    it.each([
+      closing('a close inside a block: the counters after it in that block are accepted, in any order', [
+        [100n, true],
+        ['close', 100n],
+        [100n, false],
+        [101n, true],
+        [103n, true],
+        [102n, true],
+        [101n, false],
+      ]),
+      closing('a close below the highest: everything up to the highest counts as seen, above it is accepted', [
+        [10000n, true],
+        ['close', 5055n],
+        [9999n, false],
+        [5056n, false],
+        [5055n, false],
+        [10001n, true],
+      ]),
+    ])('$name', ({ steps }) => runClose(steps));
+
+    it('agrees with a set-based model over 100,000 random arrivals and closes', () => {
+      let seed = 0x2545f491;
+      const rand = () => {
+        seed = (seed + 0x6d2b79f5) | 0;
+        let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      };
+      const w = new ReplayWindow();
+      const seen = new Set<bigint>();
+      let h = 0n;
+      let closed = -1n; // everything at or below counts as seen
+      let cursor = P32 - 30_000n;
+      let closes = 0;
+      const mismatches: string[] = [];
+      for (let i = 0; i < 100_000; i++) {
+        const r = rand();
+        if (r < 0.002) {
+          // A confirmation: closed up to the highest (anywhere in its block).
+          const c = h;
+          w.closeUpTo(hi(c), lo(c));
+          closed = c;
+          if (c > h) h = c;
+          closes++;
+          continue;
+        }
+        if (r < 0.003) cursor += BigInt(Math.floor(rand() * 20_000));
+        else if (r < 0.6) cursor += 1n;
+        const c = cursor - BigInt(Math.floor(rand() * rand() * 5000));
+        const want = c > closed && (c > h || h - c < 4096n) && !seen.has(c);
+        const checked = w.check(hi(c), lo(c));
+        const took = w.accept(hi(c), lo(c));
+        if (checked !== want || took !== want) mismatches.push(`arrival ${i}: counter ${c}, H ${h}, closed ${closed}: want ${want}, check ${checked}, accept ${took}`);
+        if (want) {
+          seen.add(c);
+          if (c > h) h = c;
+        }
+      }
+      expect(mismatches.slice(0, 5)).toEqual([]);
+      expect(w.highest).toBe(h);
+      expect(closes).toBeGreaterThan(50);
+    });
+  });
+
   it('prints its highest counter only', () => {
     const w = new ReplayWindow();
     w.accept(0, 42);

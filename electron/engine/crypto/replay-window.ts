@@ -71,6 +71,29 @@ export class ReplayWindow {
     return true;
   }
 
+  /**
+   * From now on accept only counters above (hi, lo): everything at or below it
+   * counts as seen. For a session confirmed by a response with this counter:
+   * whatever the sender sent before (and a recording of it) never counts.
+   * Counters between it and a higher one already accepted count as seen too
+   * (a packet that overtook the response: rare, and only a loss).
+   */
+  closeUpTo(hi: number, lo: number): void {
+    if (hi > this.#hi || (hi === this.#hi && lo > this.#lo)) {
+      this.#hi = hi;
+      this.#lo = lo;
+    }
+    const ring = this.#ring;
+    ring.fill(0xffffffff);
+    // accept() clears only the blocks it moves into: the counters above the
+    // highest in its own block must stay unseen.
+    const base = ((this.#lo >>> BLOCK_SHIFT) & (RING_BLOCKS - 1)) * BLOCK_BITS;
+    for (let b = (this.#lo & (BLOCK_BITS - 1)) + 1; b < BLOCK_BITS; b++) {
+      const bit = base + b;
+      ring[bit >>> 5]! &= ~(1 << (bit & 31));
+    }
+  }
+
   /** The highest counter accepted so far (0 before any), for diagnostics and tests. */
   get highest(): bigint {
     return (BigInt(this.#hi) << 32n) | BigInt(this.#lo);

@@ -32,10 +32,12 @@ export class CookieJar {
   }
 
   private rotate(now: number): void {
-    if (now - this.rotatedAt < COOKIE_ROTATE_MS) return;
-    this.previous = this.current;
+    const periods = Math.floor((now - this.rotatedAt) / COOKIE_ROTATE_MS);
+    if (periods < 1) return;
+    // Idle for two periods or more: the previous secret is too old as well.
+    this.previous = periods === 1 ? this.current : randomBytes(32);
     this.current = randomBytes(32);
-    this.rotatedAt = now;
+    this.rotatedAt += periods * COOKIE_ROTATE_MS;
   }
 
   /** The cookie to give (address, port). */

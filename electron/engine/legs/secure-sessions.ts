@@ -66,8 +66,12 @@ export class SecureSessions {
   }
 
   /** Binds a confirmed session to its peer; a session the peer had before is forgotten
-   *  (the VTEP restarted: its old session must not come back from a recording). */
-  confirm(s: RemoteSession, peer: Peer): void {
+   *  (the VTEP restarted: its old session must not come back from a recording).
+   *  `counter` is that of the confirming response: nothing sent before it counts
+   *  (the session may be one this leg forgot, of a peer that kept running, and
+   *  its earlier packets may be replayed). */
+  confirm(s: RemoteSession, peer: Peer, counterHi: number, counterLo: number): void {
+    s.crypto.window.closeUpTo(counterHi, counterLo);
     if (s.peer === null) this.unconfirmed--;
     s.peer = peer;
     s.nonce = null;

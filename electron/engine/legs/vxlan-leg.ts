@@ -9,7 +9,17 @@
 // authenticates in a confirmed session (secure-sessions.ts).
 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { CONTROL_LEN, ControlType, emptyControlPacket, readControl, writeControlCookie, writeControlKeepalive, type ControlPacket } from '../codec/control.js';
+import {
+  CONTROL_LEN,
+  COOKIE_LEN,
+  ControlType,
+  NONCE_LEN,
+  emptyControlPacket,
+  readControl,
+  writeControlCookie,
+  writeControlKeepalive,
+  type ControlPacket,
+} from '../codec/control.js';
 import { ETH_HEADER_LEN } from '../codec/mac.js';
 import { NOT_VXLAN, VXLAN_HEADER_LEN, readVxlanVni, writeVxlanHeader } from '../codec/vxlan.js';
 import { SecureReceiver, SecureSender } from '../crypto/secure-codec.js';
@@ -37,7 +47,8 @@ export interface VxlanLegOptions {
 export const UNVERIFIED_REPLIES_PER_S = 1000;
 /** An access leg that got a new cookie sends its keepalive at once, but not more often than this, ms. */
 const COOKIE_KEEPALIVE_MIN_MS = 1_000;
-const NONCE_LEN = 16;
+/** Bytes of a challenge's nonce (keyed legs). */
+const CHALLENGE_NONCE_LEN = 16;
 
 /** Everything a keyed leg keeps: its own session, the sessions it met, scratch buffers. */
 interface Secure {
@@ -63,6 +74,9 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
   /** Plain access legs: the cookie the provider gave us, and when it made us send a keepalive. */
   private providerCookie: Buffer | null = null;
   private cookieKeepaliveAt = -Infinity;
+  /** Plain access legs: the nonces of the last two keepalives (a cookie must echo one). */
+  private keepaliveNonce = randomBytes(NONCE_LEN);
+  private previousNonce = randomBytes(NONCE_LEN);
   /** Plain provider legs: cookies for the sources' addresses. */
   private readonly cookies: CookieJar | null;
   private readonly unverifiedReplies: RateLimit;
@@ -197,7 +211,7 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
     if (c.type === ControlType.KEEPALIVE && this.cookies !== null) {
       this.onPlainKeepalive(this.cookies, c, msg, address, port, now);
     } else if (c.type === ControlType.COOKIE && this.peers.mode === 'access') {
-      this.onCookie(msg, c.cookieAt, address, port, now);
+      this.onCookie(msg, c, address, port, now);
     } else {
       this.drops.malformed++; // a keepalive to a non-provider, a cookie to a non-access leg
     }
@@ -209,7 +223,7 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
       this.drops.unverified++;
       if (this.unverifiedReplies.take(now)) {
         const cookie = cookies.make(address, port, now);
-        this.sendControl(address, port, (buf) => writeControlCookie(buf, 0, this.spec.segment, cookie));
+        this.sendControl(address, port, (buf) => writeControlCookie(buf, 0, this.spec.segment, msg, c.nonceAt, cookie));
       }
       return;
     }
@@ -223,14 +237,20 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
     this.ctx.emit({ type: 'peer-moved', leg: this.id, from: r.movedFrom, to: r.peer.label });
   }
 
-  private onCookie(msg: Buffer, at: number, address: string, port: number, now: number): void {
+  private onCookie(msg: Buffer, c: ControlPacket, address: string, port: number, now: number): void {
     const provider = this.peers.find(address, port);
     if (provider === undefined || port !== provider.port) {
       this.drops['unknown-peer']++;
       return;
     }
+    // Only the answer to one of our last two keepalives: a forged cookie cannot echo a nonce it never saw.
+    const echo = msg.subarray(c.nonceAt, c.nonceAt + NONCE_LEN);
+    if (!echo.equals(this.keepaliveNonce) && !echo.equals(this.previousNonce)) {
+      this.drops.unverified++;
+      return;
+    }
     provider.seen(now);
-    const cookie = msg.subarray(at, at + 16);
+    const cookie = msg.subarray(c.cookieAt, c.cookieAt + COOKIE_LEN);
     if (this.providerCookie !== null && this.providerCookie.equals(cookie)) return;
     this.providerCookie = Buffer.from(cookie);
     // A new cookie: our NAT mapping is new (or the provider restarted). Tell it now, not in 20 s.
@@ -270,11 +290,16 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
       this.challenge(s, session, address, port, now, msg.length);
       return;
     }
-    if (peer.address !== address || peer.port !== port) {
-      if (!this.roamTo(session, peer, address, port, h.counterHi, h.counterLo)) {
-        this.drops.unverified++;
+    if (peer.origin === 'configured') {
+      // A configured peer is its address: another source port counts (kernel VTEPs
+      // vary theirs), another address does not (as on plain HER legs).
+      if (address !== peer.address) {
+        this.drops['unknown-peer']++;
         return;
       }
+    } else if ((peer.address !== address || peer.port !== port) && !this.roamTo(session, peer, address, port, h.counterHi, h.counterLo)) {
+      this.drops.unverified++;
+      return;
     }
     peer.seen(now);
     if (h.type === SecureType.KEEPALIVE) {
@@ -292,11 +317,9 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
    * A confirmed session's packet came from another address. A learned VTEP
    * (provider) moves there at once, as one entry: whatever sat at the new
    * address goes. Only the newest packet of the session may move it, so a
-   * replayed or delayed one cannot drag it back. Configured peers stay where
-   * they are configured; their frames count wherever they come from.
+   * replayed or delayed one cannot drag it back.
    */
   private roamTo(session: RemoteSession, peer: Peer, address: string, port: number, hi: number, lo: number): boolean {
-    if (peer.origin === 'configured') return true;
     if (session.crypto.window.highest !== ((BigInt(hi) << 32n) | BigInt(lo))) return false;
     const squatter = this.peers.find(address, port);
     if (squatter !== undefined && squatter !== peer) {
@@ -313,7 +336,7 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
     if (receivedLen < SECURE_MIN_LEN + SECURE_CONTROL_BODY_LEN) return;
     if (now - session.challengedAt < CHALLENGE_INTERVAL_MS || !this.unverifiedReplies.take(now)) return;
     session.challengedAt = now;
-    session.nonce = randomBytes(NONCE_LEN);
+    session.nonce = randomBytes(CHALLENGE_NONCE_LEN);
     s.body.writeBigUInt64BE(session.crypto.session, 0);
     session.nonce.copy(s.body, 8);
     this.sendSealed(s, SecureType.CHALLENGE, address, port);
@@ -325,7 +348,7 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
       return;
     }
     s.body.writeBigUInt64BE(session.crypto.session, 0);
-    msg.copy(s.body, 8, SECURE_HEADER_LEN + 8, SECURE_HEADER_LEN + 8 + NONCE_LEN);
+    msg.copy(s.body, 8, SECURE_HEADER_LEN + 8, SECURE_HEADER_LEN + 8 + CHALLENGE_NONCE_LEN);
     this.sendSealed(s, SecureType.RESPONSE, address, port);
     // Confirmation goes both ways: a peer we have not confirmed yet gets its own challenge.
     if (session.peer === null) this.challenge(s, session, address, port, now, msg.length);
@@ -337,7 +360,7 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
       nonce !== null &&
       len >= SECURE_CONTROL_BODY_LEN &&
       msg.readBigUInt64BE(SECURE_HEADER_LEN) === s.sender.session &&
-      timingSafeEqual(nonce, msg.subarray(SECURE_HEADER_LEN + 8, SECURE_HEADER_LEN + 8 + NONCE_LEN));
+      timingSafeEqual(nonce, msg.subarray(SECURE_HEADER_LEN + 8, SECURE_HEADER_LEN + 8 + CHALLENGE_NONCE_LEN));
     if (!answers || session.peer !== null) {
       if (!answers) this.drops.unverified++;
       return;
@@ -351,7 +374,7 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
       // The VTEP at this address restarted: its old session's MACs are stale.
       this.ctx.switch.macs.forgetPeers(this, new Set([peer]));
     }
-    s.sessions.confirm(session, peer);
+    s.sessions.confirm(session, peer, s.rx.header.counterHi, s.rx.header.counterLo);
     peer.seen(now);
   }
 
@@ -422,7 +445,10 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
         s.body.writeUInt16BE(Math.min(0xffff, Math.max(1, periodS)), 0);
         this.sendSealed(s, SecureType.KEEPALIVE, p.address, p.port);
       } else {
-        this.sendControl(p.address, p.port, (buf) => writeControlKeepalive(buf, 0, this.spec.segment, periodS, this.vtepId, this.providerCookie));
+        this.previousNonce = this.keepaliveNonce;
+        this.keepaliveNonce = randomBytes(NONCE_LEN);
+        const nonce = this.keepaliveNonce;
+        this.sendControl(p.address, p.port, (buf) => writeControlKeepalive(buf, 0, this.spec.segment, periodS, this.vtepId, nonce, this.providerCookie));
       }
     }
   }

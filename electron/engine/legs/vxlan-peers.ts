@@ -140,8 +140,11 @@ export class VxlanPeers {
     return this.move(known, address, port);
   }
 
-  /** Moves a learned peer to a new address (its MAC entries follow); returns the old label. */
+  /** Moves a learned peer to a new address (its MAC entries follow); returns the old label.
+   *  A full address makes room first, as for a newcomer. */
   move(p: Peer, address: string, port: number): string {
+    const there = this.learned.get(address);
+    if (there !== undefined && there.length >= PEERS_PER_ADDRESS_MAX && !there.includes(p)) this.evict(there);
     const from = p.label;
     this.unlist(p);
     p.moveTo(address, port);

@@ -97,7 +97,7 @@ describe('leg editor', () => {
 
     fireEvent.click(within(modes).getByRole('radio', { name: 'Access' }));
     fireEvent.change(screen.getByLabelText('Provider address'), { target: { value: '203.0.113.9' } });
-    fireEvent.click(within(screen.getByRole('radiogroup', { name: 'Encryption' })).getByRole('radio', { name: 'Pre-shared key' }));
+    fireEvent.click(within(screen.getByRole('radiogroup', { name: 'Encryption' })).getByRole('radio', { name: 'Typed key' }));
     fireEvent.change(screen.getByLabelText('Pre-shared key'), { target: { value: 's3cret' } });
     fireEvent.click(screen.getByRole('button', { name: /8472/ }));
     expect(useDrafts.getState().legs[0]!.text).toBe('5000#V:E@*:203.0.113.9*s3cret:8472');
@@ -108,6 +108,57 @@ describe('leg editor', () => {
     expect(screen.getByLabelText('Multicast group').getAttribute('aria-invalid')).toBe('true');
     fireEvent.change(screen.getByLabelText('Multicast group'), { target: { value: '239.1.1.1' } });
     expect(screen.queryByTestId('leg-error')).toBeNull();
+  });
+
+  it('takes the key typed, from an environment variable or from a file', () => {
+    const id = useDrafts.getState().add({ kind: 'V', mode: 'provider', vLocal: '203.0.113.5', port: '8000' });
+    useDrafts.getState().select(id);
+    ui();
+    const encryption = screen.getByRole('radiogroup', { name: 'Encryption' });
+    expect(
+      within(encryption)
+        .getAllByRole('radio')
+        .map((r) => r.textContent),
+    ).toEqual(['None', 'Typed key', 'Env var', 'Key file']);
+
+    // Typed: stored in the profile, visible on the command line; a ':' is refused in the grammar's words.
+    fireEvent.click(within(encryption).getByRole('radio', { name: 'Typed key' }));
+    expect(screen.getByTestId('key-exposure').textContent).toMatch(/stored in the profile and is visible to anyone who can read the profile or the ubdg command line/);
+    fireEvent.change(screen.getByLabelText('Pre-shared key'), { target: { value: 'zq:12' } });
+    const key = screen.getByLabelText('Pre-shared key');
+    expect(key.getAttribute('aria-invalid')).toBe('true');
+    const keyField = key.closest('.field') as HTMLElement;
+    expect(within(keyField).getByRole('alert').textContent).toMatch(/^a KEY cannot contain ':' \(after the key, ':' starts the PORT\)/);
+    expect((screen.getByRole('button', { name: /start/i }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(screen.getByLabelText('Pre-shared key'), { target: { value: 'zq12' } });
+    expect(useDrafts.getState().legs[0]!.text).toBe('5000#V:E@203.0.113.5:0*zq12:8000');
+    expect(screen.getByTestId('key-exposure')).toBeTruthy(); // still said once the key is valid
+
+    // From a file: a path field and when ubdg reads it; the leg string holds the path only.
+    fireEvent.click(within(encryption).getByRole('radio', { name: 'Key file' }));
+    expect(screen.queryByTestId('key-exposure')).toBeNull();
+    expect(screen.queryByLabelText('Pre-shared key')).toBeNull();
+    const path = screen.getByLabelText('Key file path');
+    expect(screen.getByTestId('key-file-note').textContent).toMatch(/ubdg reads the key from this file when the leg starts/);
+    expect(path.getAttribute('aria-invalid')).toBe('true'); // no path yet
+    fireEvent.change(path, { target: { value: 'C:\\keys\\lab.key' } });
+    expect(useDrafts.getState().legs[0]!.text).toBe('5000#V:E@203.0.113.5:0*file:C:\\keys\\lab.key:8000');
+    expect(screen.queryByTestId('leg-error')).toBeNull();
+
+    // From the environment.
+    fireEvent.click(within(encryption).getByRole('radio', { name: 'Env var' }));
+    fireEvent.change(screen.getByLabelText('Environment variable'), { target: { value: 'LAB_KEY' } });
+    expect(useDrafts.getState().legs[0]!.text).toBe('5000#V:E@203.0.113.5:0*env:LAB_KEY:8000');
+  });
+
+  it('fills the key file choice from a typed leg string', () => {
+    const id = useDrafts.getState().add({ kind: 'V' });
+    useDrafts.getState().select(id);
+    ui();
+    fireEvent.change(screen.getByLabelText(/Leg string/), { target: { value: '5000#V:E@*:203.0.113.5*file:/etc/vxbridge/lab.key' } });
+    const encryption = screen.getByRole('radiogroup', { name: 'Encryption' });
+    expect(within(encryption).getByRole('radio', { name: 'Key file' }).getAttribute('aria-checked')).toBe('true');
+    expect((screen.getByLabelText('Key file path') as HTMLInputElement).value).toBe('/etc/vxbridge/lab.key');
   });
 
   it('edits the leg string directly and fills the form from it', () => {

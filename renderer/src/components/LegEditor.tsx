@@ -29,8 +29,9 @@ const MODES = [
 
 const KEY_SOURCES = [
   { value: 'none', label: 'None' },
-  { value: 'literal', label: 'Pre-shared key', title: 'Encrypt and authenticate with a key shared by every VTEP of this leg' },
-  { value: 'env', label: 'Env variable', title: 'ubdg reads the key from an environment variable, so `ps` never shows it' },
+  { value: 'literal', label: 'Typed key', title: 'Encrypt and authenticate with a pre-shared key typed here, the same on every VTEP of this leg' },
+  { value: 'env', label: 'Env var', title: 'Environment variable: ubdg reads the key from it when the leg starts, so `ps` never shows it' },
+  { value: 'file', label: 'Key file', title: 'ubdg reads the key from a file when the leg starts; the profile and the command line hold only its path' },
 ] as const satisfies readonly { value: KeySource; label: string; title?: string }[];
 
 export interface LegEditorProps {
@@ -165,19 +166,36 @@ export function LegEditor({ draft, check, nics, nicsLoading, disabled, onChange,
             <Segmented label="Encryption" value={f.keySource} options={KEY_SOURCES} disabled={disabled} size="sm" onChange={(keySource) => onChange({ keySource })} />
           </Field>
           {f.keySource === 'literal' && (
-            <Field label="Pre-shared key" htmlFor={id('key')} error={err('key')} hint="Same key on every VTEP of this leg. No spaces or ':'.">
-              <div className="input-with-action">
-                {input('key', { type: showKey ? 'text' : 'password', placeholder: 'secret' })}
-                <button type="button" className="input-action" onClick={() => setShowKey((s) => !s)} disabled={disabled}>
-                  {showKey ? 'Hide' : 'Show'}
-                </button>
+            <>
+              <Field label="Pre-shared key" htmlFor={id('key')} error={err('key')} hint="Same key on every VTEP of this leg. No spaces or ':'.">
+                <div className="input-with-action">
+                  {input('key', { type: showKey ? 'text' : 'password', placeholder: 'secret' })}
+                  <button type="button" className="input-action" onClick={() => setShowKey((s) => !s)} disabled={disabled}>
+                    {showKey ? 'Hide' : 'Show'}
+                  </button>
+                </div>
+              </Field>
+              <div className="panel-note warn" data-testid="key-exposure">
+                A key typed here is stored in the profile and is visible to anyone who can read the profile or the ubdg command line (the process list). To keep it out of both, use
+                an environment variable or a key file.
               </div>
-            </Field>
+            </>
           )}
           {f.keySource === 'env' && (
             <Field label="Environment variable" htmlFor={id('keyEnv')} error={err('keyEnv')} hint="Read by ubdg when the leg starts">
               {input('keyEnv', { placeholder: 'VXBRIDGE_KEY' })}
             </Field>
+          )}
+          {f.keySource === 'file' && (
+            <>
+              <Field label="Key file path" htmlFor={id('keyFile')} error={err('keyFile')} hint="e.g. /etc/vxbridge/lab.key or C:\keys\lab.key">
+                {input('keyFile', { placeholder: '/etc/vxbridge/lab.key' })}
+              </Field>
+              <div className="form-note" data-testid="key-file-note">
+                ubdg reads the key from this file when the leg starts (a trailing line break is dropped), on the machine that runs the bridge. The profile and the command line hold
+                only the path. Same key on every VTEP of this leg.
+              </div>
+            </>
           )}
         </>
       )}

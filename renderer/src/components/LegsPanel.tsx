@@ -5,7 +5,7 @@ import { useState, type ReactElement } from 'react';
 import { formatLeg, parseLeg } from '../../../electron/model/leg-grammar.js';
 import { parseCommandLine } from '../../../electron/model/command-line.js';
 import { describeLeg } from '../../../electron/model/describe-leg.js';
-import type { LegKind, LegSpec } from '../../../electron/model/leg-spec.js';
+import { isEncrypted, type LegKind, type LegSpec } from '../../../electron/model/leg-spec.js';
 import type { NicInfo } from '../../../electron/model/nic-info.js';
 import { legProblem } from '../lib/leg-form.js';
 import { findNic } from '../lib/nic.js';
@@ -55,7 +55,7 @@ function LegItem({ draft, index, selected, locked }: { draft: LegDraft; index: n
   const count = useDrafts((s) => s.legs.length);
   const check = checkDraft(draft);
   const spec = check.ok ? check.spec : null;
-  const encrypted = spec?.kind === 'V' && (spec.key !== undefined || spec.keyEnv !== undefined);
+  const encrypted = spec !== null && isEncrypted(spec);
   return (
     <li className={`leg-item${selected ? ' selected' : ''}${check.ok ? '' : ' invalid'}`}>
       <div

@@ -20,9 +20,26 @@ export const DROP_LABEL: Record<DropReason, string> = {
   oversize: 'oversize',
   'unknown-peer': 'unknown peer',
   auth: 'auth failed',
+  unverified: 'unverified',
   replay: 'replay',
   'send-error': 'send error',
   'table-full': 'table full',
+};
+
+/** What each drop reason means, in plain words (the chip's tooltip). */
+export const DROP_HELP: Record<DropReason, string> = {
+  malformed: 'Not a packet this leg understands: too short, wrong VXLAN flags, or an unknown format or version',
+  'wrong-vni': 'A VXLAN packet for a segment (VNI) this leg does not carry',
+  'split-horizon': 'Not sent back where it came from (normal: this is how the bridge avoids loops)',
+  echo: 'A frame this bridge injected itself, handed back by the capture driver (normal with Npcap)',
+  oversize: 'A frame larger than the tunnel can carry, usually because offloads (GSO/TSO/GRO) are on at the adapter',
+  'unknown-peer': 'From an address that is not one of the VTEPs listed in the leg',
+  auth: 'Failed authentication: sent with a wrong key, or forged or damaged on the way',
+  unverified:
+    'From a sender that has not proved itself yet (a session not confirmed yet, or a keepalive without a valid cookie): not bridged until it does. A few are normal while a VTEP connects',
+  replay: 'A packet seen before (replayed or duplicated), or too old to tell',
+  'send-error': 'The operating system refused to send or inject it',
+  'table-full': 'The table of learned VTEPs or MAC addresses is full',
 };
 
 /** Drops that are normal operation, not a problem. */
@@ -154,7 +171,7 @@ export function LegsTable(): ReactElement {
                           {expanded && drops > 0 && (
                             <div className="drop-reasons">
                               {DROP_REASONS.filter((k) => l.drops[k] > 0).map((k) => (
-                                <span key={k} className={`drop-chip${BENIGN.has(k) ? '' : ' serious'}`}>
+                                <span key={k} className={`drop-chip${BENIGN.has(k) ? '' : ' serious'}`} title={DROP_HELP[k]}>
                                   {DROP_LABEL[k]} <b className="num">{formatCount(l.drops[k])}</b>
                                 </span>
                               ))}

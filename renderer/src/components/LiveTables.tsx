@@ -34,6 +34,67 @@ export function peerStatus(r: PeerRow, now: number, live = true): PeerStatus {
 
 const STATUS_LABEL: Record<PeerStatus, string> = { new: 'new', active: 'active', idle: 'idle', expiring: 'expiring', expired: 'expired', stopped: 'stopped' };
 
+/** Whether a peer is trusted, and why: configured in the leg, or learned and proved itself (confirmed), or not yet. */
+export type PeerTrust = 'configured' | 'confirmed' | 'unverified';
+
+export function peerTrust(p: PeerSnapshot): PeerTrust {
+  if (p.origin === 'configured') return 'configured';
+  return p.verified ? 'confirmed' : 'unverified';
+}
+
+const TRUST_TEXT: Record<PeerTrust, { label: string; title: string }> = {
+  configured: { label: 'configured', title: 'Verified: listed in the leg, trusted from the start' },
+  confirmed: {
+    label: 'confirmed',
+    title: 'Verified: learned, and proved itself (authenticated with the key and confirmed its session, or answered a cookie at its address)',
+  },
+  unverified: {
+    label: 'unverified',
+    title: 'Not verified: learned from a sender that has not proved itself yet. Its MAC addresses are the first to go when the table is full.',
+  },
+};
+
+const TRUST_ORDER: Record<PeerTrust, number> = { unverified: 0, confirmed: 1, configured: 2 };
+
+/** How many hex digits of a session id the table shows (the full id is in the tooltip). */
+export const SESSION_SHOWN = 8;
+
+/** Two small lines in the 30 px row: verified or not, then the session of keyed legs. */
+const TRUST_CELL_STYLE: CSSProperties = { display: 'inline-flex', flexDirection: 'column', justifyContent: 'center', lineHeight: 1.15, minWidth: 0 };
+const TRUST_OK_STYLE: CSSProperties = { color: 'var(--ok)', fontWeight: 600, fontSize: 11.5 };
+const SESSION_STYLE: CSSProperties = { fontSize: 10.5 };
+
+function TrustCell({ peer, keyed }: { peer: PeerSnapshot; keyed: boolean }): ReactElement {
+  const trust = peerTrust(peer);
+  const t = TRUST_TEXT[trust];
+  return (
+    <span className="trust-cell" style={TRUST_CELL_STYLE}>
+      {trust === 'unverified' ? (
+        <Badge tone="warn" title={t.title}>
+          {t.label}
+        </Badge>
+      ) : (
+        <span className="trust" style={TRUST_OK_STYLE} title={t.title}>
+          ✓ {t.label}
+        </span>
+      )}
+      {peer.session !== undefined ? (
+        <span
+          className="mono muted session"
+          style={SESSION_STYLE}
+          title={`Session ${peer.session}: this VTEP's random id for its current run (changes when it restarts; not secret)`}
+        >
+          {peer.session.slice(0, SESSION_SHOWN)}
+        </span>
+      ) : keyed && trust !== 'unverified' ? (
+        <span className="muted session" style={SESSION_STYLE} title="Keyed leg: no confirmed session from this VTEP yet (no authenticated packet)">
+          no session
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
 function legName(legs: readonly LegSnapshot[], id: number): string {
   const l = legs.find((x) => x.id === id);
   return l ? `L${id + 1} · ${l.kind} ${l.segment}` : `L${id + 1}`;
@@ -89,16 +150,23 @@ export function PeersTable({
         cell: (r) => (
           <span className="addr">
             <span className="mono">{r.peer.address}</span>
-            {r.peer.origin === 'configured' && <span className="origin">configured</span>}
           </span>
         ),
         sort: (a, b) => compareAddress(a.peer.address, b.peer.address),
+      },
+      {
+        id: 'verified',
+        header: 'Verified',
+        width: '100px',
+        title: 'Configured in the leg, or learned and proved itself (confirmed); keyed legs: the session id of the VTEP’s current run',
+        cell: (r) => <TrustCell peer={r.peer} keyed={legs.find((l) => l.id === r.peer.leg)?.encrypted === true} />,
+        sort: (a, b) => TRUST_ORDER[peerTrust(a.peer)] - TRUST_ORDER[peerTrust(b.peer)],
       },
       { id: 'leg', header: 'Leg', width: '104px', cell: (r) => <span className="muted">{legName(legs, r.peer.leg)}</span>, sort: (a, b) => a.peer.leg - b.peer.leg },
       {
         id: 'first',
         header: 'First seen',
-        width: '124px',
+        width: '108px',
         cell: (r) => <span title={r.peer.firstSeen ? formatClock(r.peer.firstSeen) : undefined}>{formatAgo(r.peer.firstSeen, now)}</span>,
         sort: (a, b) => a.peer.firstSeen - b.peer.firstSeen,
       },
@@ -157,7 +225,7 @@ export function PeersTable({
       rows={rows}
       columns={columns}
       rowKey={(r) => (r.expiredAt !== undefined ? `x${r.key}` : r.key)}
-      rowClass={(r) => `peer-${peerStatus(r, now, live)}`}
+      rowClass={(r) => `peer-${peerStatus(r, now, live)}${peerTrust(r.peer) === 'unverified' ? ' peer-unverified' : ''}`}
       rowStyle={(r) =>
         isNewPeer(r.peer, now, live) && r.expiredAt === undefined ? ({ '--fresh': (1 - (now - r.peer.firstSeen) / NEW_PEER_MS).toFixed(2) } as CSSProperties) : undefined
       }
@@ -273,7 +341,11 @@ export function LiveTables({ height = 360 }: { height?: number }): ReactElement 
   }, [snapshot, rates, ghosts]);
 
   const q = filter.trim().toLowerCase();
-  const shownPeers = q ? peerRows.filter((r) => r.peer.address.includes(q) || `l${r.peer.leg + 1}` === q) : peerRows;
+  const shownPeers = q
+    ? peerRows.filter(
+        (r) => r.peer.address.includes(q) || `l${r.peer.leg + 1}` === q || (r.peer.session?.startsWith(q) ?? false) || (q === 'unverified' && peerTrust(r.peer) === 'unverified'),
+      )
+    : peerRows;
   const macs = snapshot?.macs ?? [];
   const shownMacs = q ? macs.filter((m) => m.mac.includes(q) || (m.peer ?? '').includes(q)) : macs;
   const learnedNew = snapshot ? snapshot.peers.filter((p) => isNewPeer(p, now, live)).length : 0;
@@ -299,7 +371,7 @@ export function LiveTables({ height = 360 }: { height?: number }): ReactElement 
           <input
             className="input filter"
             type="search"
-            placeholder={tab === 'peers' ? 'Filter by address…' : 'Filter by MAC or VTEP…'}
+            placeholder={tab === 'peers' ? 'Filter by address or session…' : 'Filter by MAC or VTEP…'}
             aria-label="Filter"
             value={filter}
             onChange={(e) => setFilter(e.target.value)}

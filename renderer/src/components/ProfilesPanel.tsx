@@ -3,11 +3,12 @@
 
 import { useRef, useState, type ReactElement } from 'react';
 import { formatAgo } from '../../../electron/model/format.js';
+import { EXPORT_KEY_ENV } from '../../../electron/model/profile-schema.js';
 import { useBridge } from '../stores/bridge-store.js';
 import { useConnection } from '../stores/connection-store.js';
 import { startableLegs, useDrafts } from '../stores/draft-store.js';
 import { notify } from '../stores/notice-store.js';
-import { profileNameProblem, useProfiles } from '../stores/profile-store.js';
+import { profileHasLiteralKeys, profileNameProblem, useProfiles } from '../stores/profile-store.js';
 import { IconDownload, IconEdit, IconFolder, IconPlus, IconSave, IconTrash, IconUpload } from './icons.js';
 import { Badge, Button, Card, EmptyState, IconButton, Modal } from './ui.js';
 
@@ -35,6 +36,8 @@ export function ProfilesPanel(): ReactElement {
   const [saveAs, setSaveAs] = useState(false);
   const [renaming, setRenaming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
+  /** The profile whose export asks whether to include its typed keys. */
+  const [exporting, setExporting] = useState<string | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const p = useProfiles.getState();
 
@@ -45,9 +48,17 @@ export function ProfilesPanel(): ReactElement {
     if (!current) return setSaveAs(true);
     if (await p.save()) notify('ok', `Saved “${current}”.`);
   };
-  const doExport = async (name: string) => {
-    const where = await p.exportProfile(name);
-    if (where) notify('ok', `Exported to ${where}`);
+  const runExport = async (name: string, includeKeys: boolean, hasKeys: boolean) => {
+    const where = await p.exportProfile(name, { includeKeys });
+    if (!where) return;
+    if (!hasKeys) notify('ok', `Exported to ${where}`);
+    else if (includeKeys) notify('ok', `Exported to ${where}, with the keys in clear: keep the file safe.`);
+    else notify('ok', `Exported to ${where}, without the keys (they read *env:${EXPORT_KEY_ENV}).`);
+  };
+  // A profile with typed keys asks first (default: without them); others export at once, nothing to hide.
+  const doExport = (name: string) => {
+    if (profileHasLiteralKeys(list, name)) setExporting(name);
+    else void runExport(name, false, false);
   };
   const doImport = async (text: string | null) => {
     const name = await p.importProfile(text);
@@ -169,7 +180,7 @@ export function ProfilesPanel(): ReactElement {
                   <IconButton label={`Rename ${pr.name}`} onClick={() => setRenaming(pr.name)} disabled={busy}>
                     <IconEdit size={14} />
                   </IconButton>
-                  <IconButton label={`Export ${pr.name}`} onClick={() => void doExport(pr.name)} disabled={busy}>
+                  <IconButton label={`Export ${pr.name}`} onClick={() => doExport(pr.name)} disabled={busy}>
                     <IconDownload size={14} />
                   </IconButton>
                   <IconButton label={`Delete ${pr.name}`} onClick={() => setDeleting(pr.name)} disabled={busy}>
@@ -183,6 +194,17 @@ export function ProfilesPanel(): ReactElement {
       )}
 
       {saveAs && <SaveAsDialog onClose={() => setSaveAs(false)} />}
+      {exporting && (
+        <ExportKeysDialog
+          name={exporting}
+          onClose={() => setExporting(null)}
+          onExport={(includeKeys) => {
+            const name = exporting;
+            setExporting(null);
+            void runExport(name, includeKeys, true);
+          }}
+        />
+      )}
       {deleting && (
         <Modal
           title="Delete profile"
@@ -211,6 +233,48 @@ export function ProfilesPanel(): ReactElement {
         </Modal>
       )}
     </Card>
+  );
+}
+
+/** Asks whether an export writes the profile's typed keys into the file; default no. */
+function ExportKeysDialog({ name, onClose, onExport }: { name: string; onClose(): void; onExport(includeKeys: boolean): void }): ReactElement {
+  const [includeKeys, setIncludeKeys] = useState(false);
+  return (
+    <Modal
+      title="Export profile"
+      onClose={onClose}
+      footer={
+        <>
+          <Button variant="ghost" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button variant={includeKeys ? 'danger' : 'primary'} onClick={() => onExport(includeKeys)}>
+            {includeKeys ? 'Export with the keys' : 'Export without the keys'}
+          </Button>
+        </>
+      }
+    >
+      <p>
+        Legs of <strong>{name}</strong> hold pre-shared keys typed into them.
+      </p>
+      <label className="check">
+        <input type="checkbox" checked={includeKeys} onChange={(e) => setIncludeKeys(e.target.checked)} />
+        Include the keys in the file
+      </label>
+      {includeKeys ? (
+        <div className="panel-note warn" role="alert" data-testid="export-keys-warning">
+          <div>The file will hold the keys in clear: anyone who can read it can join these legs and read their traffic. Keep it safe and send it only over a secure channel.</div>
+        </div>
+      ) : (
+        <div className="panel-note" data-testid="export-keys-note">
+          <div>
+            Each typed key is written as <code>*env:{EXPORT_KEY_ENV}</code> ({EXPORT_KEY_ENV}_2, … for further different keys), not left out: a leg without its key would import as
+            an unencrypted leg. The legs stay encrypted, and whoever imports the file supplies the key by setting that environment variable for ubdg or the app. Keys read from an
+            environment variable or a file stay such references.
+          </div>
+        </div>
+      )}
+    </Modal>
   );
 }
 

@@ -14,6 +14,18 @@ describe('composeLeg', () => {
     expect(composeLeg(f({ mode: 'provider', vLocal: '203.0.113.5', keySource: 'literal', key: 'secret', port: '8000' })).text).toBe('5000#V:E@203.0.113.5:0*secret:8000');
     expect(composeLeg(f({ mode: 'access', provider: '203.0.113.5', keySource: 'literal', key: 'secret', port: '8000' })).text).toBe('5000#V:E@*:203.0.113.5*secret:8000');
     expect(composeLeg(f({ mode: 'access', provider: '203.0.113.5', keySource: 'env', keyEnv: 'VX_KEY' })).text).toBe('5000#V:E@*:203.0.113.5*env:VX_KEY');
+    expect(composeLeg(f({ mode: 'provider', vLocal: '203.0.113.5', keySource: 'file', keyFile: ' /etc/vxbridge/lab.key ', port: '8000' })).text).toBe(
+      '5000#V:E@203.0.113.5:0*file:/etc/vxbridge/lab.key:8000',
+    );
+    expect(composeLeg(f({ mode: 'access', provider: '203.0.113.5', keySource: 'file', keyFile: 'C:\\keys\\lab.key' })).text).toBe('5000#V:E@*:203.0.113.5*file:C:\\keys\\lab.key');
+  });
+  it('writes only the chosen key source', () => {
+    const all = { key: 'typed', keyEnv: 'VX_KEY', keyFile: '/k' };
+    const leg = (keySource: LegFields['keySource']) => composeLeg(f({ mode: 'provider', vLocal: '10.0.0.1', keySource, ...all })).text;
+    expect(leg('none')).toBe('5000#V:E@10.0.0.1:0');
+    expect(leg('literal')).toBe('5000#V:E@10.0.0.1:0*typed');
+    expect(leg('env')).toBe('5000#V:E@10.0.0.1:0*env:VX_KEY');
+    expect(leg('file')).toBe('5000#V:E@10.0.0.1:0*file:/k');
   });
 });
 
@@ -78,6 +90,59 @@ describe('checkFields', () => {
     const r = checkFields(f({ mode: 'provider', vLocal: '10.0.0.1', keySource: 'literal', key: 'two words' }));
     expect(!r.ok && r.field).toBe('key');
   });
+
+  // The grammar's words for a key with ':' (what the CLI says of "…*k:x").
+  const grammarColon = (() => {
+    const r = parseLeg('1#V:E@*:192.0.2.1*k:x');
+    if (r.ok) throw new Error('expected an error');
+    return r.error.message;
+  })();
+  it.each([
+    ['zq:cd', ''],
+    ['zq:12', ''], // would silently become key "zq" and port 12
+    ['zq:12', '8000'],
+    ['zq:', ''],
+  ])("refuses a typed key with ':' (%s, port %j) on the key field, in the grammar's words", (key, port) => {
+    const r = checkFields(f({ mode: 'provider', vLocal: '10.0.0.1', keySource: 'literal', key, port }));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.field).toBe('key');
+    expect(r.message).toBe(grammarColon);
+    expect(r.message).toMatch(/cannot contain ':'/);
+    expect(r.message).not.toContain('zq');
+    expect(r.text.slice(r.offset, r.offset + r.length)).toBe(key.slice(key.indexOf(':')));
+  });
+  it('still reports an earlier problem of the leg before the key', () => {
+    const r = checkFields(f({ mode: 'provider', vLocal: '10.0.0.300', keySource: 'literal', key: 'ab:12' }));
+    expect(!r.ok && r.field).toBe('vLocal');
+  });
+  it("refuses an environment variable name with ':'", () => {
+    const r = checkFields(f({ mode: 'provider', vLocal: '10.0.0.1', keySource: 'env', keyEnv: 'VX:1' }));
+    expect(!r.ok && [r.field, r.message]).toEqual(['keyEnv', "the text after 'env:' is not an environment variable name"]);
+  });
+  it('requires a key file path', () => {
+    const r = checkFields(f({ mode: 'provider', vLocal: '10.0.0.1', keySource: 'file', keyFile: '  ' }));
+    expect(!r.ok && r.field).toBe('keyFile');
+    expect(legProblem(r)).toBe('incomplete');
+  });
+  it("accepts key file paths with ':' and spaces (Windows), with and without a port", () => {
+    for (const port of ['', '8472']) {
+      const r = checkFields(f({ mode: 'access', provider: '203.0.113.5', keySource: 'file', keyFile: 'C:\\Program Files\\vxbridge\\lab.key', port }));
+      expect(r.ok && r.spec).toMatchObject({ keyFile: 'C:\\Program Files\\vxbridge\\lab.key', ...(port ? { port: 8472 } : {}) });
+    }
+  });
+  it("refuses a key file path ending in ':' and digits without a port (it would be read as the port)", () => {
+    const r = checkFields(f({ mode: 'provider', vLocal: '10.0.0.1', keySource: 'file', keyFile: '/keys/lab:12' }));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.field).toBe('keyFile');
+    expect(r.message).toMatch(/read as the PORT/);
+    expect(r.text.slice(r.offset, r.offset + r.length)).toBe(':12');
+    expect(checkFields(f({ mode: 'provider', vLocal: '10.0.0.1', keySource: 'file', keyFile: '/keys/lab:12', port: '4789' }))).toMatchObject({
+      ok: true,
+      spec: { keyFile: '/keys/lab:12', port: 4789 },
+    });
+  });
 });
 
 describe('legProblem', () => {
@@ -99,6 +164,8 @@ describe('fieldsFromSpec', () => {
     '5000#V:E@10.1.1.1:239.1.1.1:8472',
     '7#U:E@0.0.0.0:10000:127.0.0.1:10001',
     '5000#V:E@*:203.0.113.5*env:VX_KEY',
+    '5000#V:E@203.0.113.5:0*file:/etc/vxbridge/lab.key:8000',
+    '5000#V:E@*:203.0.113.5*file:C:\\keys\\lab.key',
   ])('round-trips %s through the form', (text) => {
     const r = parseLeg(text);
     if (!r.ok) throw new Error(r.error.message);
@@ -125,6 +192,7 @@ describe('the shared canonical legs (canonical-legs.ts) through the leg form', (
     keySource: 'literal',
     key: 'stale',
     keyEnv: 'STALE',
+    keyFile: 'stale.key',
     port: '9999',
   };
   const specOf = (text: string) => {
@@ -136,6 +204,11 @@ describe('the shared canonical legs (canonical-legs.ts) through the leg form', (
   it.each(CANONICAL_LEGS)('%s: string, form, string', (text) => {
     expect(composeLeg(fieldsFromSpec(specOf(text))).text).toBe(text);
     expect(composeLeg(fieldsFromSpec(specOf(text), STALE)).text).toBe(text);
+  });
+
+  it('covers every key source of the form', () => {
+    const sources = new Set(CANONICAL_LEGS.map((t) => fieldsFromSpec(specOf(t)).keySource));
+    expect([...sources].sort()).toEqual(['env', 'file', 'literal', 'none']);
   });
 
   // The form asks for an adapter where the CLI would prompt: a W leg without one is incomplete there, by design.

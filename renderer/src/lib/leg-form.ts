@@ -7,7 +7,8 @@ import { isMulticastIpv4, parseLeg } from '../../../electron/model/leg-grammar.j
 import type { LegKind, LegSpec, VxlanMode } from '../../../electron/model/leg-spec.js';
 import { assertNever } from '../../../electron/model/assert-never.js';
 
-export type KeySource = 'none' | 'literal' | 'env';
+/** Where a V leg's pre-shared key comes from: typed here, an environment variable, or a file. */
+export type KeySource = 'none' | 'literal' | 'env' | 'file';
 
 export interface LegFields {
   readonly kind: LegKind;
@@ -28,6 +29,8 @@ export interface LegFields {
   readonly keySource: KeySource;
   readonly key: string;
   readonly keyEnv: string;
+  /** Path of the file that holds the key (read by ubdg when the leg starts). */
+  readonly keyFile: string;
   /** '' = default VXLAN port */
   readonly port: string;
 }
@@ -50,6 +53,7 @@ export const DEFAULT_FIELDS: LegFields = Object.freeze({
   keySource: 'none',
   key: '',
   keyEnv: '',
+  keyFile: '',
   port: '',
 });
 
@@ -102,6 +106,7 @@ function vxlanParts(f: LegFields): Part[] {
   }
   if (f.keySource === 'literal') parts.push({ text: '*' }, { text: f.key, field: 'key' });
   else if (f.keySource === 'env') parts.push({ text: '*env:' }, { text: f.keyEnv.trim(), field: 'keyEnv' });
+  else if (f.keySource === 'file') parts.push({ text: '*file:' }, { text: f.keyFile.trim(), field: 'keyFile' });
   if (f.port.trim() !== '') parts.push({ text: ':' }, { text: f.port.trim(), field: 'port' });
   return parts;
 }
@@ -183,6 +188,8 @@ export function checkFields(f: LegFields): LegCheck {
     return { ok: false, text, message: 'pick the network adapter to bridge', offset: text.length, length: 0, field: 'nic' };
   }
   const r = checkText(text);
+  const keyError = keyFieldProblem(f, text, spans, r);
+  if (keyError) return keyError;
   if (!r.ok) return withField(r, spans);
   if (r.spec.kind === 'V' && f.kind === 'V' && r.spec.remote.mode !== f.mode) {
     // The string is valid but means another mode than the one picked: say so on the field that made it so.
@@ -202,6 +209,56 @@ export function checkFields(f: LegFields): LegCheck {
     };
   }
   return r;
+}
+
+/** The grammar's own message and expectation for a leg string it refuses (the form's key checks reuse its words). */
+function grammarWords(leg: string, fallback: string): { message: string; expected: string } {
+  const r = parseLeg(leg);
+  return r.ok ? { message: fallback, expected: '' } : { message: r.error.message, expected: r.error.expected };
+}
+
+/** What the grammar says of a key with ':' in it (a ':' after the key starts the PORT). */
+const KEY_COLON = grammarWords('1#V:E@*:192.0.2.1*k:x', "a KEY cannot contain ':'");
+/** What the grammar says of `env:` followed by something that is not a variable name. */
+const ENV_NAME_BAD = grammarWords('1#V:E@*:192.0.2.1*env:a-b', "the text after 'env:' is not an environment variable name");
+
+/**
+ * A key field the grammar would read otherwise than it was typed. In the leg
+ * string a ':' ends the key: typed key "ab:12" would silently become key "ab"
+ * and port 12, and a key file path ending in ":12" (no port) would lose it to
+ * the port. The grammar's error for a problem earlier in the leg comes first.
+ */
+function keyFieldProblem(f: LegFields, text: string, spans: readonly FieldSpan[], r: LegCheck): LegCheck | undefined {
+  if (f.kind !== 'V' || f.keySource === 'none') return undefined;
+  const field: FieldName = f.keySource === 'literal' ? 'key' : f.keySource === 'env' ? 'keyEnv' : 'keyFile';
+  const span = spans.find((s) => s.field === field);
+  if (!span) return undefined;
+  if (!r.ok && r.offset < span.start) return undefined;
+  const typed = text.slice(span.start, span.end);
+  const at = (start: number, words: { message: string; expected: string }): LegCheck => ({
+    ok: false,
+    text,
+    ...words,
+    offset: start,
+    length: span.end - start,
+    field,
+  });
+  switch (f.keySource) {
+    case 'literal':
+      return typed.includes(':') ? at(span.start + typed.indexOf(':'), KEY_COLON) : undefined;
+    case 'env':
+      return typed.includes(':') ? at(span.start, ENV_NAME_BAD) : undefined;
+    case 'file': {
+      if (!r.ok || r.spec.kind !== 'V' || r.spec.keyFile === typed) return undefined;
+      const tail = /:[0-9]+$/.exec(typed);
+      return at(span.start + (tail?.index ?? 0), {
+        message: "a key file path that ends in ':' and digits is read as the PORT: set the UDP port as well, or rename the file",
+        expected: 'PATH: the file that holds the key',
+      });
+    }
+    default:
+      return assertNever(f.keySource, 'key source');
+  }
 }
 
 /** Plain words for a valid leg string whose mode is not the one picked in the form. */
@@ -259,7 +316,7 @@ export function fieldsFromSpec(spec: LegSpec, base: LegFields = DEFAULT_FIELDS):
       };
     case 'V': {
       const r = spec.remote;
-      const keySource: KeySource = spec.keyEnv !== undefined ? 'env' : spec.key !== undefined ? 'literal' : 'none';
+      const keySource: KeySource = spec.keyEnv !== undefined ? 'env' : spec.keyFile !== undefined ? 'file' : spec.key !== undefined ? 'literal' : 'none';
       return {
         ...common,
         mode: r.mode,
@@ -270,6 +327,7 @@ export function fieldsFromSpec(spec: LegSpec, base: LegFields = DEFAULT_FIELDS):
         keySource,
         key: spec.key ?? (keySource === 'none' ? base.key : ''),
         keyEnv: spec.keyEnv ?? base.keyEnv,
+        keyFile: spec.keyFile ?? base.keyFile,
         port: spec.port === undefined ? '' : String(spec.port),
       };
     }

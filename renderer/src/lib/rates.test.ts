@@ -33,6 +33,7 @@ describe('computeRates', () => {
     leg: 1,
     address,
     origin: 'learned' as const,
+    verified: true,
     firstSeen: 1,
     lastSeen: 1,
     rxPackets: rxBytes / 100,

@@ -9,7 +9,7 @@ const LEGS = ['5000#W:E@eth0', '5000#V:E@10.0.0.1:0'];
 const legs = legSnapshots(LEGS);
 
 function peer(address: string, bytes: number, firstSeen = 1): PeerSnapshot {
-  return { leg: 1, address, origin: 'learned', firstSeen, lastSeen: firstSeen, rxPackets: bytes / 100, rxBytes: bytes, txPackets: 0, txBytes: 0 };
+  return { leg: 1, address, origin: 'learned', verified: true, firstSeen, lastSeen: firstSeen, rxPackets: bytes / 100, rxBytes: bytes, txPackets: 0, txBytes: 0 };
 }
 
 function snap(time: number, k: number, peers: PeerSnapshot[] = []): BridgeSnapshot {

@@ -3,7 +3,7 @@ import { staticHost } from '../api/host.js';
 import { createFakeApi, type FakeApi } from '../testing/fake-api.js';
 import { useConnection } from './connection-store.js';
 import { resetDrafts, useDrafts } from './draft-store.js';
-import { profileNameProblem, resetProfiles, useProfiles } from './profile-store.js';
+import { profileHasLiteralKeys, profileNameProblem, resetProfiles, useProfiles } from './profile-store.js';
 
 let fake: FakeApi;
 const p = () => useProfiles.getState();
@@ -60,6 +60,19 @@ describe('profile store', () => {
     expect(profileNameProblem('a/b')).toMatch(/cannot contain/);
     expect(profileNameProblem('Lab', [{ name: 'lab', legCount: 1, updatedAt: '' }])).toMatch(/exists/);
     expect(profileNameProblem('Site A')).toBeNull();
+  });
+
+  it('knows which saved profiles hold typed keys, and passes the export choice on', async () => {
+    fake.profiles.set('keyed', { version: 1, name: 'keyed', legs: ['5000#V:E@10.0.0.1:0*s3cret'] });
+    fake.profiles.set('env', { version: 1, name: 'env', legs: ['5000#V:E@10.0.0.1:0*env:LAB_KEY', '5000#V:E@*:10.0.0.1*file:/k'] });
+    await p().refresh();
+    expect(['keyed', 'env', 'lab', 'nope'].map((n) => profileHasLiteralKeys(p().list, n))).toEqual([true, false, false, false]);
+    expect(await p().exportProfile('keyed', { includeKeys: false })).toBe('C:\\Users\\me\\Documents\\keyed.vxbridge.json');
+    expect(await p().exportProfile('keyed', { includeKeys: true })).not.toBeNull();
+    expect(fake.calls.filter((c) => c.method === 'exportProfile').map((c) => c.args)).toEqual([
+      ['keyed', { includeKeys: false }],
+      ['keyed', { includeKeys: true }],
+    ]);
   });
 
   it('reports host errors', async () => {

@@ -2,7 +2,7 @@
 // Loading puts the profile's legs into the draft store; saving takes them from it.
 
 import { create } from 'zustand';
-import type { Profile, ProfileSummary } from '../../../electron/contract/ipc-contract.js';
+import type { ExportOptions, Profile, ProfileSummary } from '../../../electron/contract/ipc-contract.js';
 import { api, useConnection } from './connection-store.js';
 import { startableLegs, useDrafts } from './draft-store.js';
 
@@ -22,7 +22,8 @@ export interface ProfileStore {
   save(name?: string, overwrite?: boolean): Promise<boolean>;
   rename(from: string, to: string): Promise<boolean>;
   remove(name: string): Promise<boolean>;
-  exportProfile(name: string): Promise<string | null>;
+  /** Writes the profile to a file; typed keys only with `includeKeys` (else `*env:VXBRIDGE_KEY`). The path or file name, or null. */
+  exportProfile(name: string, options: ExportOptions): Promise<string | null>;
   importProfile(jsonText: string | null): Promise<string | null>;
   setAutoStart(on: boolean): void;
   newSetup(): void;
@@ -40,6 +41,11 @@ const INITIAL = {
 };
 
 /** Profile names become file names on the host; keep them simple and say so early. */
+/** Whether exporting `name` should ask about keys: a leg of the saved profile holds a typed key. */
+export function profileHasLiteralKeys(list: readonly ProfileSummary[], name: string): boolean {
+  return list.some((p) => p.name === name && p.literalKeys === true);
+}
+
 export function profileNameProblem(name: string, existing: readonly ProfileSummary[] = [], except?: string): string | null {
   const n = name.trim();
   if (n === '') return 'Give the profile a name.';
@@ -120,15 +126,16 @@ export const useProfiles = create<ProfileStore>()((set, get) => {
       return true;
     },
 
-    async exportProfile(name) {
+    async exportProfile(name, options) {
+      const opts: ExportOptions = { includeKeys: options.includeKeys === true };
       if (useConnection.getState().host?.kind === 'browser') {
         // No save dialog in a browser: download the JSON ourselves.
-        const file = await run(() => api().exportProfileJson(name));
+        const file = await run(() => api().exportProfileJson(name, opts));
         if (!file) return null;
         downloadText(file.fileName, file.json);
         return file.fileName;
       }
-      return (await run(() => api().exportProfile(name))) ?? null;
+      return (await run(() => api().exportProfile(name, opts))) ?? null;
     },
 
     async importProfile(jsonText) {

@@ -3,6 +3,8 @@
 
 import type { BridgeEvent } from '../../../electron/model/events.js';
 import { formatLeg, parseLeg } from '../../../electron/model/leg-grammar.js';
+import { isEncrypted } from '../../../electron/model/leg-spec.js';
+import { exportLegs, hasLiteralKey } from '../../../electron/model/profile-schema.js';
 import type { NicInfo } from '../../../electron/model/nic-info.js';
 import { zeroDrops, type BridgeSnapshot, type LegSnapshot } from '../../../electron/model/snapshot.js';
 import type { AppInfo, Profile, ProfileSummary, Result, VxbridgeApi } from '../../../electron/contract/ipc-contract.js';
@@ -92,7 +94,7 @@ export function legSnapshots(legs: readonly string[]): LegSnapshot[] {
       state: 'running',
       warnings: [],
       drops: zeroDrops(),
-      encrypted: spec.kind === 'V' && (spec.key !== undefined || spec.keyEnv !== undefined),
+      encrypted: isEncrypted(spec),
       local:
         spec.kind === 'W' ? spec.nic : spec.kind === 'U' ? `${spec.localAddress}:${spec.localPort}` : spec.local === '*' ? '0.0.0.0:49152' : `${spec.local}:${spec.port ?? 4789}`,
       rxPackets: 0,
@@ -114,7 +116,12 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   const reply = <T>(value: T): Promise<Result<T>> => delay({ ok: true, value });
   const fail = <T>(error: string): Promise<Result<T>> => delay({ ok: false, error });
   const delay = <T>(r: Result<T>): Promise<Result<T>> => (options.latencyMs ? new Promise((res) => setTimeout(() => res(r), options.latencyMs)) : Promise.resolve(r));
-  const summary = (p: Profile): ProfileSummary => ({ name: p.name, legCount: p.legs.length, updatedAt: p.updatedAt ?? new Date(now()).toISOString() });
+  const summary = (p: Profile): ProfileSummary => ({
+    name: p.name,
+    legCount: p.legs.length,
+    updatedAt: p.updatedAt ?? new Date(now()).toISOString(),
+    ...(p.legs.some(hasLiteralKey) ? { literalKeys: true } : {}),
+  });
   const touch = (name: string) => (recent = [name, ...recent.filter((n) => n !== name)].slice(0, 8));
   const log = (method: string, args: unknown[]) => calls.push({ method, args });
 
@@ -184,12 +191,18 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         return reply(null);
       },
       recentProfiles: () => (log('recentProfiles', []), reply([...recent])),
-      exportProfile: (name) => (log('exportProfile', [name]), reply(`C:\\Users\\me\\Documents\\${name}.vxbridge.json`)),
-      exportProfileJson(name) {
-        log('exportProfileJson', [name]);
+      exportProfile(name, options) {
+        log('exportProfile', [name, options]);
+        if (!profiles.has(name)) return fail(`No profile named “${name}”.`);
+        return reply(`C:\\Users\\me\\Documents\\${name}.vxbridge.json`);
+      },
+      exportProfileJson(name, options) {
+        log('exportProfileJson', [name, options]);
         const p = profiles.get(name);
         if (!p) return fail(`No profile named “${name}”.`);
-        return reply({ fileName: `${name}.vxbridge.json`, json: JSON.stringify(p, null, 2) + '\n' });
+        const legs = exportLegs(p.legs, options);
+        if (!legs.ok) return fail(legs.error);
+        return reply({ fileName: `${name}.vxbridge.json`, json: JSON.stringify({ ...p, legs: legs.value.legs }, null, 2) + '\n' });
       },
       importProfile(text) {
         log('importProfile', [text]);
