@@ -61,38 +61,42 @@ afterAll(async () => {
 });
 
 describe('capture handle lifetime under stress', () => {
-  it(`survives ${CYCLES} capture open/close cycles and ${BRIDGE_CYCLES} bridge start/stop cycles in one process`, () => {
-    const args = [NIC, DOWN, '10.77.0.2', String(CYCLES), String(BRIDGE_CYCLES), dataDir];
-    const timeout = 30_000 + 30 * CYCLES + 150 * BRIDGE_CYCLES; // ~2.5x what it takes here
-    const r = spawnSync('ip', ['netns', 'exec', capNs, process.execPath, '--expose-gc', CHILD, ...args], {
-      encoding: 'utf8',
-      timeout,
-      maxBuffer: 16 << 20,
-    });
-    // cap prints a pcap_lookupnet warning for every adapter without IPv4 (down, any).
-    const stderr = r.stderr
-      .split('\n')
-      .filter((l) => !l.endsWith('This may not actually work'))
-      .join('\n')
-      .trim();
-    if (r.signal !== null || r.status !== 0) {
-      throw new Error(`stress child died (${r.signal !== null ? `signal ${r.signal}` : `exit code ${r.status}`}):\n${stderr.slice(-4000)}\n${r.stdout.slice(-2000)}`);
-    }
-    const line = r.stdout.trim().split('\n').pop() ?? '';
-    const result = JSON.parse(line) as {
-      capture: { cycles: number; opened: number; nativeFailed: number; frames: number; failures: Record<string, number>; ms: number };
-      bridge: { cycles: number; forwarded: number; ms: number };
-    };
-    process.stdout.write(`capture stress: ${line}\n`);
-    const { capture, bridge } = result;
-    expect(capture.cycles).toBe(CYCLES);
-    // Every kind of cycle ran, often: real opens, and failed opens of each kind
-    // (reported with the right code).
-    expect(Object.keys(capture.failures).sort()).toEqual(['any:open-failed', 'down:open-failed', 'missing:no-such-nic']);
-    for (const count of [capture.opened, capture.nativeFailed, ...Object.values(capture.failures)]) expect(count).toBeGreaterThanOrEqual(CYCLES / 50);
-    expect(capture.opened + capture.nativeFailed + Object.values(capture.failures).reduce((a, b) => a + b, 0)).toBe(CYCLES);
-    expect(capture.frames).toBeGreaterThan(capture.opened); // the flood was captured
-    expect(bridge.cycles).toBe(BRIDGE_CYCLES);
-    expect(bridge.forwarded).toBeGreaterThan(BRIDGE_CYCLES / 2); // NIC → U leg worked
-  }, 60_000 + 30 * CYCLES + 150 * BRIDGE_CYCLES);
+  it(
+    `survives ${CYCLES} capture open/close cycles and ${BRIDGE_CYCLES} bridge start/stop cycles in one process`,
+    () => {
+      const args = [NIC, DOWN, '10.77.0.2', String(CYCLES), String(BRIDGE_CYCLES), dataDir];
+      const timeout = 30_000 + 30 * CYCLES + 150 * BRIDGE_CYCLES; // ~2.5x what it takes here
+      const r = spawnSync('ip', ['netns', 'exec', capNs, process.execPath, '--expose-gc', CHILD, ...args], {
+        encoding: 'utf8',
+        timeout,
+        maxBuffer: 16 << 20,
+      });
+      // cap prints a pcap_lookupnet warning for every adapter without IPv4 (down, any).
+      const stderr = r.stderr
+        .split('\n')
+        .filter((l) => !l.endsWith('This may not actually work'))
+        .join('\n')
+        .trim();
+      if (r.signal !== null || r.status !== 0) {
+        throw new Error(`stress child died (${r.signal !== null ? `signal ${r.signal}` : `exit code ${r.status}`}):\n${stderr.slice(-4000)}\n${r.stdout.slice(-2000)}`);
+      }
+      const line = r.stdout.trim().split('\n').pop() ?? '';
+      const result = JSON.parse(line) as {
+        capture: { cycles: number; opened: number; nativeFailed: number; frames: number; failures: Record<string, number>; ms: number };
+        bridge: { cycles: number; forwarded: number; ms: number };
+      };
+      process.stdout.write(`capture stress: ${line}\n`);
+      const { capture, bridge } = result;
+      expect(capture.cycles).toBe(CYCLES);
+      // Every kind of cycle ran, often: real opens, and failed opens of each kind
+      // (reported with the right code).
+      expect(Object.keys(capture.failures).sort()).toEqual(['any:open-failed', 'down:open-failed', 'missing:no-such-nic']);
+      for (const count of [capture.opened, capture.nativeFailed, ...Object.values(capture.failures)]) expect(count).toBeGreaterThanOrEqual(CYCLES / 50);
+      expect(capture.opened + capture.nativeFailed + Object.values(capture.failures).reduce((a, b) => a + b, 0)).toBe(CYCLES);
+      expect(capture.frames).toBeGreaterThan(capture.opened); // the flood was captured
+      expect(bridge.cycles).toBe(BRIDGE_CYCLES);
+      expect(bridge.forwarded).toBeGreaterThan(BRIDGE_CYCLES / 2); // NIC → U leg worked
+    },
+    60_000 + 30 * CYCLES + 150 * BRIDGE_CYCLES,
+  );
 });

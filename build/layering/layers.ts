@@ -70,6 +70,8 @@ export const LAYERS: readonly Layer[] = [
   },
   { folder: 'bin', mayImport: ['dist/electron/cli'], packages: [], node: true },
   { folder: 'build', mayImport: [], packages: [...TEST_TOOLS, 'typescript'], node: true },
+  // Release pipeline: the workflow's structure test (parses YAML) and the packaged-app smoke test.
+  { folder: 'build/release-pipeline', mayImport: [], packages: [...TEST_TOOLS, 'yaml', 'playwright-core'], node: true },
   { folder: 'vitest.config.ts', mayImport: [], packages: ['vitest'], node: false },
   { folder: 'eslint.config.js', mayImport: [], packages: ['eslint', '@eslint/js', 'typescript-eslint', 'eslint-plugin-react-hooks', 'globals'], node: false },
 ];

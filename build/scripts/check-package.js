@@ -9,11 +9,21 @@
 //    electron-builder's schema.
 // 2. Inspects the result: app.asar holds what the app needs and nothing else,
 //    every import reachable from the main entry resolves inside the package,
-//    cap's .node is unpacked, the fuses are flipped (RunAsNode, NodeOptions off).
+//    cap's .node is unpacked, the page is served from app:// (not file://), every
+//    packed file carries a correct integrity record, and the fuses are set
+//    (RunAsNode, NodeOptions, --inspect, file:// privileges off; cookie encryption,
+//    asar integrity, only-from-asar on).
+// 3. Runs electron-builder again, Windows `--dir` target, against a stand-in
+//    electron.exe (a minimal PE with a version resource and the fuse wire; the
+//    resource editing is pure JS, no wine): the executable must carry the
+//    ELECTRONASAR integrity resource with the SHA-256 of its app.asar header (what
+//    Electron checks at start when the asar-integrity fuse is on; Linux Electron
+//    does not check), and the same fuses.
 //
 // Needs `npm run build` first. Options: --keep (leave the output), --out DIR.
 
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import * as os from 'node:os';
@@ -62,42 +72,90 @@ const FUSE_NAMES = [
   'grantFileProtocolExtraPrivileges',
 ];
 const DEFAULT_WIRE = '10110001';
-const standin = path.join(work, 'electron-standin');
-fs.mkdirSync(path.join(standin, 'resources'), { recursive: true });
-fs.writeFileSync(
-  path.join(standin, 'electron'),
-  `#!/bin/sh\n# Stand-in for the Electron binary (check-package.js). Fuse wire: ${SENTINEL}\u0001\u0008${DEFAULT_WIRE}\necho "stand-in Electron: the real binary could not be downloaded here" >&2\nexit 1\n`,
-  { mode: 0o755 },
-);
+/** The fuse wire as Electron's binary carries it: sentinel, version 1, length, one ASCII digit per fuse. */
+const FUSE_WIRE = Buffer.concat([Buffer.from(SENTINEL, 'latin1'), Buffer.from([1, DEFAULT_WIRE.length]), Buffer.from(DEFAULT_WIRE, 'latin1')]);
+/** The fuses every packaged build must have, as electron-builder.yml's electronFuses set them. */
+const WANT_FUSES = {
+  runAsNode: '0',
+  enableNodeOptionsEnvironmentVariable: '0',
+  enableNodeCliInspectArguments: '0',
+  enableCookieEncryption: '1',
+  enableEmbeddedAsarIntegrityValidation: '1',
+  onlyLoadAppFromAsar: '1',
+  grantFileProtocolExtraPrivileges: '0',
+};
+
+const builderRequire = createRequire(require.resolve('app-builder-lib/package.json'));
 const electronVersion = JSON.parse(fs.readFileSync(require.resolve('electron/package.json'), 'utf8')).version;
-fs.writeFileSync(path.join(standin, 'version'), electronVersion);
-fs.writeFileSync(path.join(standin, 'LICENSE'), 'stand-in\n');
+
+/** A stand-in Electron folder: `executable` (its bytes), `version`, LICENSE, resources/. */
+function makeStandin(dir, executable, bytes, mode) {
+  fs.mkdirSync(path.join(dir, 'resources'), { recursive: true });
+  fs.writeFileSync(path.join(dir, executable), bytes, { mode });
+  fs.writeFileSync(path.join(dir, 'version'), electronVersion);
+  fs.writeFileSync(path.join(dir, 'LICENSE'), 'stand-in\n');
+  return dir;
+}
+
+/** Linux: a shell script carrying the fuse wire. */
+const linuxStandin = makeStandin(
+  path.join(work, 'electron-standin'),
+  'electron',
+  Buffer.concat([
+    Buffer.from('#!/bin/sh\n# Stand-in for the Electron binary (check-package.js). Fuse wire: ', 'latin1'),
+    FUSE_WIRE,
+    Buffer.from('\necho "stand-in Electron: the real binary could not be downloaded here" >&2\nexit 1\n', 'latin1'),
+  ]),
+  0o755,
+);
+
+/** Windows: an empty x64 PE with the one-language version resource electron-builder
+ *  edits (resedit) and the fuse wire in an RCDATA resource. Never run. */
+function windowsStandinExe() {
+  const rs = builderRequire('resedit');
+  const exe = rs.NtExecutable.createEmpty(false, false);
+  const res = rs.NtExecutableResource.from(exe);
+  const vi = rs.Resource.VersionInfo.createEmpty();
+  vi.lang = 1033;
+  vi.setStringValues({ lang: 1033, codepage: 1200 }, { ProductName: 'Electron', FileDescription: 'stand-in (check-package.js)' });
+  vi.outputToResourceEntries(res.entries);
+  const wire = Uint8Array.from(FUSE_WIRE).buffer;
+  res.entries.push({ type: 10 /* RT_RCDATA */, id: 1, lang: 1033, codepage: 1200, bin: wire });
+  res.outputResource(exe);
+  return Buffer.from(exe.generate());
+}
+const windowsStandin = makeStandin(path.join(work, 'electron-standin-win'), 'electron.exe', windowsStandinExe(), 0o644);
+
+const builderCli = path.join(path.dirname(require.resolve('electron-builder/package.json')), 'cli.js');
+/** electron-builder --dir for one platform against a stand-in; exits on failure. */
+function runBuilder(platformArgs, standin, outDir) {
+  const builderArgs = [
+    builderCli,
+    ...platformArgs,
+    'dir',
+    '--x64',
+    '--config',
+    'build/electron-builder.yml',
+    `-c.electronDist=${standin}`,
+    '-c.npmRebuild=false',
+    `-c.directories.output=${outDir}`,
+    '--publish',
+    'never',
+  ];
+  console.log(`check-package: electron-builder ${builderArgs.slice(1).join(' ')}`);
+  const r = spawnSync(process.execPath, builderArgs, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ELECTRON_BUILDER_OFFLINE: 'true', CSC_IDENTITY_AUTO_DISCOVERY: 'false' },
+  });
+  if (r.status !== 0) {
+    console.error(`check-package: electron-builder failed (exit ${r.status}). Output kept in ${work}`);
+    process.exit(1);
+  }
+}
 
 const outDir = path.join(work, 'release');
-const builderCli = path.join(path.dirname(require.resolve('electron-builder/package.json')), 'cli.js');
-const builderArgs = [
-  builderCli,
-  '--linux',
-  'dir',
-  '--x64',
-  '--config',
-  'build/electron-builder.yml',
-  `-c.electronDist=${standin}`,
-  '-c.npmRebuild=false',
-  `-c.directories.output=${outDir}`,
-  '--publish',
-  'never',
-];
-console.log(`check-package: electron-builder ${builderArgs.slice(1).join(' ')}`);
-const r = spawnSync(process.execPath, builderArgs, {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, ELECTRON_BUILDER_OFFLINE: 'true', CSC_IDENTITY_AUTO_DISCOVERY: 'false' },
-});
-if (r.status !== 0) {
-  console.error(`check-package: electron-builder failed (exit ${r.status}). Output kept in ${work}`);
-  process.exit(1);
-}
+runBuilder(['--linux'], linuxStandin, outDir);
 
 // ---- 2. Inspect --------------------------------------------------------------
 const appOut = path.join(outDir, 'linux-unpacked');
@@ -110,7 +168,7 @@ if (!fs.existsSync(asarFile)) {
   finish();
 }
 
-const asar = createRequire(require.resolve('app-builder-lib/package.json'))('@electron/asar');
+const asar = builderRequire('@electron/asar');
 const entries = new Set(asar.listPackage(asarFile, { isPack: false }).map((e) => e.replace(/\\/g, '/').replace(/^\//, '')));
 const has = (p) => entries.has(p);
 const read = (p) => asar.extractFile(asarFile, p).toString('utf8');
@@ -201,21 +259,89 @@ if (!csp) fail('dist/renderer/index.html has no <meta http-equiv="Content-Securi
 else if (/unsafe-inline|unsafe-eval/.test(csp.split(';').find((d) => d.trim().startsWith('script-src')) ?? '')) fail(`the page CSP allows unsafe scripts: ${csp}`);
 if (/<script(?![^>]*\bsrc=)[^>]*>\s*\S/i.test(html)) fail('dist/renderer/index.html has an inline <script>');
 
+// The window loads app://vxbridge/, never a file: with the file:// privileges fuse
+// off, a file:// page could not even load its own ES modules.
+const mainJs = read('dist/electron/main/main.js');
+if (!/registerSchemesAsPrivileged\(/.test(mainJs) || !/protocol\.handle\(/.test(mainJs)) fail('main.js does not register and handle the app:// scheme');
+if (/\.loadFile\(/.test(mainJs)) fail('main.js loads the page with loadFile (file://); it must load app://vxbridge/index.html');
+
+// Asar integrity: Electron checks each file's blocks against the header when it
+// reads them (with the fuse on), so every packed file needs a correct record.
+checkFileIntegrity(asarFile, 'linux');
+
 // Fuses, as electron-builder flipped them in the stand-in binary.
-if (fs.existsSync(exe)) {
-  const bin = fs.readFileSync(exe);
+checkFuses(exe, 'linux');
+
+// ---- 3. Windows: the asar integrity resource ---------------------------------
+runBuilder(['--win'], windowsStandin, outDir);
+const winOut = path.join(outDir, 'win-unpacked');
+const winExe = path.join(winOut, 'vxbridge.exe');
+const winAsar = path.join(winOut, 'resources', 'app.asar');
+if (!fs.existsSync(winExe) || !fs.existsSync(winAsar)) fail(`the Windows build lacks ${fs.existsSync(winExe) ? winAsar : winExe}`);
+else {
+  checkWindowsAsarIntegrity(winExe, winAsar);
+  checkFileIntegrity(winAsar, 'win');
+  checkFuses(winExe, 'win');
+}
+
+/** The fuse wire in a packaged executable against WANT_FUSES. */
+function checkFuses(file, label) {
+  if (!fs.existsSync(file)) return;
+  const bin = fs.readFileSync(file);
   const at = bin.indexOf(SENTINEL);
-  if (at < 0) fail('fuse sentinel not found in the packaged executable');
-  else {
-    const len = bin[at + SENTINEL.length + 1];
-    const wire = bin.subarray(at + SENTINEL.length + 2, at + SENTINEL.length + 2 + len).toString('latin1');
-    const want = { runAsNode: '0', enableNodeOptionsEnvironmentVariable: '0', enableNodeCliInspectArguments: '0', onlyLoadAppFromAsar: '1', enableCookieEncryption: '1' };
-    for (const [name, v] of Object.entries(want)) {
-      const got = wire[FUSE_NAMES.indexOf(name)];
-      if (got !== v) fail(`fuse ${name} is ${got}, expected ${v}`);
-    }
-    notes.push(`fuse wire ${wire} (${FUSE_NAMES.map((n, i) => `${n}=${wire[i]}`).join(', ')})`);
+  if (at < 0) return fail(`${label}: fuse sentinel not found in ${path.basename(file)}`);
+  const len = bin[at + SENTINEL.length + 1];
+  const wire = bin.subarray(at + SENTINEL.length + 2, at + SENTINEL.length + 2 + len).toString('latin1');
+  for (const [name, v] of Object.entries(WANT_FUSES)) {
+    const got = wire[FUSE_NAMES.indexOf(name)];
+    if (got !== v) fail(`${label}: fuse ${name} is ${got}, expected ${v}`);
   }
+  notes.push(`${label}: fuse wire ${wire} (${FUSE_NAMES.map((n, i) => `${n}=${wire[i]}`).join(', ')})`);
+}
+
+/** Every file inside the asar (not the unpacked ones) has a SHA256 integrity record
+ *  whose hash and block hashes match its bytes. */
+function checkFileIntegrity(file, label) {
+  const { header } = asar.getRawHeader(file);
+  let checked = 0;
+  const bad = [];
+  const walk = (dir, prefix) => {
+    for (const [name, e] of Object.entries(dir.files ?? {})) {
+      const rel = prefix === '' ? name : `${prefix}/${name}`;
+      if (e.files) walk(e, rel);
+      else if (e.link === undefined && !e.unpacked) {
+        const ig = e.integrity;
+        const data = asar.extractFile(file, rel);
+        const sha = (b) => createHash('sha256').update(b).digest('hex');
+        const blocks = [];
+        for (let o = 0; ig && o < Math.max(data.length, 1); o += ig.blockSize) blocks.push(sha(data.subarray(o, o + ig.blockSize)));
+        if (!ig || ig.algorithm !== 'SHA256' || ig.hash !== sha(data) || JSON.stringify(ig.blocks) !== JSON.stringify(blocks)) bad.push(rel);
+        checked++;
+      }
+    }
+  };
+  walk(header, '');
+  if (bad.length > 0) fail(`${label}: ${bad.length} files in app.asar lack a correct integrity record: ${bad.slice(0, 3).join(', ')}`);
+  notes.push(`${label}: ${checked} files in app.asar carry a matching SHA256 integrity record`);
+}
+
+/** vxbridge.exe's ELECTRONASAR resource names resources\\app.asar with the SHA-256 of its header. */
+function checkWindowsAsarIntegrity(exeFile, asarPath) {
+  const rs = builderRequire('resedit');
+  const res = rs.NtExecutableResource.from(rs.NtExecutable.from(fs.readFileSync(exeFile)));
+  const entry = res.entries.find((e) => e.type === 'INTEGRITY' && e.id === 'ELECTRONASAR');
+  if (!entry) return fail('win: vxbridge.exe has no ELECTRONASAR integrity resource (electron-builder embeds it when asar is on)');
+  let list;
+  try {
+    list = JSON.parse(Buffer.from(entry.bin).toString('utf8'));
+  } catch {
+    return fail('win: the ELECTRONASAR resource is not JSON');
+  }
+  const want = createHash('sha256').update(asar.getRawHeader(asarPath).headerString).digest('hex');
+  const rec = Array.isArray(list) ? list.find((r) => r.file === 'resources\\app.asar') : undefined;
+  if (!rec) return fail(`win: the ELECTRONASAR resource does not list resources\\app.asar: ${JSON.stringify(list)}`);
+  if (rec.alg !== 'SHA256' || rec.value !== want) return fail(`win: ELECTRONASAR says ${rec.alg} ${rec.value}, the app.asar header hashes to SHA256 ${want}`);
+  notes.push(`win: vxbridge.exe carries the app.asar header hash (SHA256 ${want.slice(0, 16)}…)`);
 }
 
 finish();
@@ -228,6 +354,6 @@ function finish() {
     for (const p of problems) console.error(`check-package: FAIL ${p}`);
     process.exit(1);
   }
-  console.log(`check-package: OK (${entries?.size ?? 0} files in app.asar, cap.node unpacked, fuses set)`);
+  console.log(`check-package: OK (${entries?.size ?? 0} files in app.asar, cap.node unpacked, app:// page, asar integrity, fuses set)`);
   process.exit(0);
 }

@@ -1,9 +1,12 @@
 // The renderer's Content-Security-Policy: no inline script, no eval, nothing
-// from outside the app. Used by the Electron session (response header), the
+// from outside the app. Used by the Electron app:// handler and session (response header), the
 // `ubdg ui` host (response header) and, as a <meta> tag, by renderer/index.html.
 // Inline style *attributes* set by React go through CSSOM and are not affected.
 
-/** For the Electron window (file://) and the renderer's <meta> tag. */
+/** For the Electron window and the renderer's <meta> tag (renderer/index.html holds a copy).
+ *  The window is served from app://vxbridge/, a standard secure scheme with a tuple
+ *  origin, so 'self' means exactly that origin: no file: URL (a file:// page has no
+ *  such origin to confine 'self' to), no other scheme, and still no inline script or eval. */
 export const RENDERER_CSP = [
   "default-src 'none'",
   "script-src 'self'",

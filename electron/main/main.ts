@@ -1,13 +1,15 @@
 // Electron main process: one hardened window, IPC through the shared backend;
 // each bridge runs in a supervised utility process (utility-data-plane.ts), so
 // a crash of the data plane never closes the window.
+// The page is served from app://vxbridge/ (a privileged custom scheme, see
+// security.ts), never from file://.
 // Everything that can be tested without Electron lives in electron/backend and
 // in security.ts / ipc-main.ts / trusted-sender.ts; this file only wires.
 
-import { app, BrowserWindow, dialog, ipcMain, session, shell, type IpcMainInvokeEvent, type MessageBoxOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type IpcMainInvokeEvent, type MessageBoxOptions } from 'electron';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { Backend } from '../backend/backend.js';
 import { createRealBackend } from '../backend/real-backend.js';
 import { DATA_DIR_ENV, rendererDir } from '../backend/app-paths.js';
@@ -15,7 +17,7 @@ import { writeFileAtomic } from '../backend/profiles/atomic-write.js';
 import { electronDialogs } from './dialogs.js';
 import { utilityDataPlaneLauncher } from './utility-data-plane.js';
 import { forwardPushes, registerIpcHandlers } from './ipc-main.js';
-import { hardenSession, hardenWebContents, isAllowedExternalLink, secureWebPreferences } from './security.js';
+import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler, hardenSession, hardenWebContents, isAllowedExternalLink, secureWebPreferences } from './security.js';
 import { isTrustedSender } from './trusted-sender.js';
 
 const log = (line: string): void => console.error(`vxbridge: ${line}`);
@@ -29,12 +31,12 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 function run(): void {
+  // Must happen before 'ready'.
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
   const devTools = !app.isPackaged;
   // Environment overrides are for development only: a packaged app loads its own files.
   const rendererRoot = rendererDir(app.getAppPath(), app.isPackaged ? {} : process.env);
   const rendererIndex = path.join(rendererRoot, 'index.html');
-  const rendererIndexUrl = pathToFileURL(rendererIndex).href;
-  const rendererDirUrl = pathToFileURL(rendererRoot + path.sep).href;
   const preload = fileURLToPath(new URL('../preload/preload.cjs', import.meta.url));
   const dataDir = process.env[DATA_DIR_ENV] ? path.resolve(process.env[DATA_DIR_ENV]) : app.getPath('userData');
 
@@ -55,7 +57,7 @@ function run(): void {
         isMainFrame: event.senderFrame !== null && event.senderFrame.parent === null,
         isAppWindow: win !== null && !win.isDestroyed() && event.sender === win.webContents,
       },
-      rendererIndexUrl,
+      APP_INDEX_URL,
     );
   registerIpcHandlers(ipcMain, backend, isTrusted, log);
   forwardPushes(backend, () => (win && !win.isDestroyed() ? win.webContents : null));
@@ -87,7 +89,11 @@ function run(): void {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => app.quit());
 
   void app.whenReady().then(async () => {
-    hardenSession(session.defaultSession, rendererDirUrl, devTools, log);
+    hardenSession(session.defaultSession, devTools, log);
+    session.defaultSession.protocol.handle(
+      APP_SCHEME,
+      appProtocolHandler(rendererRoot, (f) => fs.promises.readFile(f), log),
+    );
     if (!fs.existsSync(rendererIndex)) {
       dialog.showErrorBox('vxbridge', `The UI is not built: ${rendererIndex} is missing. Run "npm run build".`);
       app.quit();
@@ -106,7 +112,7 @@ function run(): void {
     win.on('closed', () => {
       win = null;
     });
-    await win.loadFile(rendererIndex);
+    await win.loadURL(APP_INDEX_URL);
     await npcapNotice(backend, dataDir);
     const auto = await backend.autoStart().catch(() => null);
     if (auto && !auto.result.ok) log(`auto-start of "${auto.profile}" failed: ${auto.result.error}`);

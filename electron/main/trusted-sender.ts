@@ -1,6 +1,9 @@
 // The one place that decides whether an IPC message comes from our own
-// renderer: the main frame of our window, showing our own index.html (file://).
-// A frame that navigated elsewhere (or an iframe, or another window) is refused.
+// renderer: the main frame of our window, showing our own page on the app's own
+// origin, app://vxbridge/index.html (security.ts APP_INDEX_URL). A frame that
+// navigated elsewhere (file:// included), an iframe, or another window is refused.
+
+import { APP_INDEX_URL } from './security.js';
 
 export interface SenderInfo {
   /** URL of the sending frame; undefined if the frame is gone. */
@@ -11,22 +14,29 @@ export interface SenderInfo {
   readonly isAppWindow: boolean;
 }
 
-function samePath(a: URL, b: URL, caseInsensitive: boolean): boolean {
-  const pa = decodeURIComponent(a.pathname);
-  const pb = decodeURIComponent(b.pathname);
-  return caseInsensitive ? pa.toLowerCase() === pb.toLowerCase() : pa === pb;
+function decodedPath(u: URL): string | null {
+  try {
+    return decodeURIComponent(u.pathname);
+  } catch {
+    return null;
+  }
 }
 
-/** `rendererIndexUrl` is pathToFileURL(<renderer>/index.html).href. Query and hash are ignored. */
-export function isTrustedSender(s: SenderInfo, rendererIndexUrl: string, platform: string = process.platform): boolean {
+/** Same scheme, host (no port, no credentials) and percent-decoded path as `trustedUrl`;
+ *  query and hash are ignored. The path is compared exactly: the URL does not depend on
+ *  where the app is installed, so no case folding is needed on any platform. */
+export function isTrustedSender(s: SenderInfo, trustedUrl: string = APP_INDEX_URL): boolean {
   if (!s.isAppWindow || !s.isMainFrame || s.frameUrl === undefined) return false;
   let got: URL;
   let want: URL;
   try {
     got = new URL(s.frameUrl);
-    want = new URL(rendererIndexUrl);
+    want = new URL(trustedUrl);
   } catch {
     return false;
   }
-  return got.protocol === 'file:' && want.protocol === 'file:' && got.host === want.host && samePath(got, want, platform === 'win32' || platform === 'darwin');
+  if (got.protocol !== want.protocol || got.host.toLowerCase() !== want.host.toLowerCase()) return false;
+  if (got.username !== '' || got.password !== '') return false;
+  const path = decodedPath(got);
+  return path !== null && path === decodedPath(want);
 }

@@ -11,7 +11,18 @@
 import { createCipheriv, createDecipheriv, randomBytes, type KeyObject } from 'node:crypto';
 import { deriveSessionKeyObject } from './keys.js';
 import { ReplayWindow } from './replay-window.js';
-import { SECURE_HEADER_LEN, SECURE_MIN_LEN, TAG_LEN, U32_MAX, emptySecureHeader, isSecureType, readSecureHeader, writeSecureHeader, type SecureHeader, type SecureType } from './secure-header.js';
+import {
+  SECURE_HEADER_LEN,
+  SECURE_MIN_LEN,
+  TAG_LEN,
+  U32_MAX,
+  emptySecureHeader,
+  isSecureType,
+  readSecureHeader,
+  writeSecureHeader,
+  type SecureHeader,
+  type SecureType,
+} from './secure-header.js';
 
 /** The AEAD. */
 const AEAD = 'aes-256-gcm';

@@ -15,7 +15,10 @@ export function readLegKey(spec: VxlanLegSpec, env: NodeJS.ProcessEnv = process.
   if (spec.keyEnv !== undefined) {
     const v = env[spec.keyEnv];
     if (v === undefined || v === '') {
-      throw new FixableError(`environment variable ${spec.keyEnv} (the leg's key) is not set`, `set it before starting, e.g. export ${spec.keyEnv}='…' (sudo -E keeps it), or give the key another way`);
+      throw new FixableError(
+        `environment variable ${spec.keyEnv} (the leg's key) is not set`,
+        `set it before starting, e.g. export ${spec.keyEnv}='…' (sudo -E keeps it), or give the key another way`,
+      );
     }
     return v;
   }
@@ -27,7 +30,10 @@ export function readLegKey(spec: VxlanLegSpec, env: NodeJS.ProcessEnv = process.
       text = buf.toString('utf8');
     } catch (err) {
       const why = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
-      throw new FixableError(`cannot read the key file ${spec.keyFile} (${why})`, 'check the path and that this user may read it (chmod 600, owned by the user that runs the bridge)');
+      throw new FixableError(
+        `cannot read the key file ${spec.keyFile} (${why})`,
+        'check the path and that this user may read it (chmod 600, owned by the user that runs the bridge)',
+      );
     }
     const key = text.replace(/\r?\n$/, '');
     if (key === '') throw new FixableError(`the key file ${spec.keyFile} is empty`, 'put the pre-shared key in it, on one line');
