@@ -1,26 +1,37 @@
 // (g) Dynamic VTEPs across real NAT, the way a VPN server and clients behind
 // PAT work. P has a public address; A and B sit behind their own NAT routers
 // (nftables masquerade with a port range, so source ports are translated).
+// Plain legs (no key). Offloads: off on the hosts' eth0 and the bridges' LAN
+// ports (lib/offloads.ts); on (veth defaults) on the WAN/internet veths, where
+// only ubdg's UDP datagrams travel.
 //
 //   s1 (P):  ubdg 5000#V:E@203.0.113.5:0:8000 5000#W:E@lan1                       provider
 //   s2 (A):  ubdg --keepalive 3 5000#V:E@*:203.0.113.5:8000 5000#W:E@lan2         access, behind r2 (203.0.113.11)
 //   s3 (B):  ubdg --keepalive 3 5000#V:E@*:203.0.113.5:8000 5000#W:E@lan3         access, behind r3 (203.0.113.12)
 //
 // Checked: P learns A and B from their keepalives alone, at the routers'
-// public address and NAT port; every pair of hosts pings (A↔B through P's
-// relay); a stranger's datagram on the wrong VNI is dropped and counted; when
-// A's NAT mapping changes (new masquerade port range, mappings flushed), A's
-// next keepalive (same VTEP id, new IP:port) makes P *move* A's peer record
-// there: the old address is gone, counters and first-seen are kept, A's MACs
+// public address and NAT port, and only once each proved with a cookie that
+// it receives there (first keepalive: no cookie → P answers one cookie → the
+// access leg sends a second keepalive at once, carrying it); every pair of
+// hosts pings (A↔B through P's relay); a stranger's datagram on the wrong VNI
+// is dropped and counted, and a stranger's keepalive gets one cookie, is
+// counted 'unverified' and learns nothing; when A's NAT mapping changes (new
+// masquerade port range, mappings flushed), A's next keepalive (same VTEP id,
+// new IP:port, the old mapping's cookie) is answered with a new cookie, and
+// the keepalive that carries it makes P *move* A's peer record there: the old
+// address is gone, one entry, counters and first-seen are kept, A's MACs
 // follow, P prints "remote VTEP moved", and unicast started on P's side
 // reaches A at once, before A sends any frame; nothing is sent to the dead
-// mapping. On the wire every keepalive is a VXLAN header + 12 bytes ('VXBK',
-// version 1, period 3 s, a per-VTEP id that survives the remap), P sends
-// none, and P's LAN host never receives one. Once A's ubdg stops, P forgets
-// A (peer and MACs) after 3 silent keepalive periods, not the 300 s ageing.
+// mapping. On the wire every keepalive is a 40-byte control packet
+// (electron/engine/codec/control.ts: flags 0x00 = VXLAN I flag clear, 0xC1,
+// type 1, VNI, period 3 s, a per-VTEP id that survives the remap, a nonce new
+// in every keepalive, cookie), P sends only 40-byte cookies (type 2) that echo
+// the nonce of the keepalive they answer, one per unverified address, and P's
+// LAN host never receives a control packet. Once A's ubdg stops, P forgets A
+// (peer and MACs) after 3 silent keepalive periods, not the 300 s ageing.
 //
-// Runs in about 30 s: the access sites' keepalive period is 3 s (--keepalive),
-// so the remap is noticed within ~4 s and A expires ~9-10 s after its last one.
+// Runs in about 50 s: the access sites' keepalive period is 3 s (--keepalive),
+// so the remap is noticed within ~4 s and A expires ~15 s after its last one.
 
 import { describe, expect, it } from 'vitest';
 import { ipIn } from './lib/exec.js';
@@ -31,6 +42,7 @@ import { Capture } from './lib/tcpdump.js';
 import { broadcastFrame, sendUdp, vxlanPacket } from './lib/udp-send.js';
 import { findPeer, leg, peer, Ubdg, type BridgeSnapshot, type PeerSnapshot } from './lib/ubdg.js';
 import { delay, waitUntil } from './lib/wait.js';
+import { CONTROL_COOKIE, CONTROL_KEEPALIVE, CONTROL_LEN, CONTROL_MARKER, controlKeepalive, decodeControl, parseHexCapture, type Datagram } from './lib/wire.js';
 
 const VNI = 5000;
 const PORT = 8000;
@@ -47,8 +59,8 @@ const PERIODS_TO_EXPIRE = 3;
 const MIN_EXPIRY_PERIOD_MS = 5_000;
 /** How long P keeps a silent access VTEP. */
 const EXPIRE_MS = PERIODS_TO_EXPIRE * Math.max(MIN_EXPIRY_PERIOD_MS, KEEPALIVE_MS);
-/** A keepalive on the wire: VXLAN header (8) + 'VXBK' v1 flags period id (12) = UDP payload 20 (tcpdump: "UDP, length 20"). */
-const KEEPALIVE_UDP_LEN = 8 + 12;
+/** Cookie bytes of a keepalive from a VTEP that has none yet. */
+const NO_COOKIE = '00'.repeat(16);
 /**
  * Time until an access site's next keepalive: the period, + 1 s because the
  * 1 s sweep may send it one sweep late, + margin for the snapshot (1 s) and load.
@@ -102,6 +114,8 @@ describe('ubdg: provider and access VTEPs across real NAT (PAT)', () => {
       const mapped = await natMapping(site.router, site.wanIp, PROVIDER_PUBLIC_IP, PORT);
       console.log(`provider-access-nat: ${site.wanIp}:${localPort} (access leg ${local}) → NAT ${site.router.publicIp}:${mapped} → P sees ${pe!.address}`);
       expect(pe!.origin).toBe('learned');
+      expect(pe!.verified, 'learned only once it returned P’s cookie').toBe(true);
+      expect(pe!.session, 'a plain leg has no session').toBeUndefined();
       expect(port, 'P learned the NAT port').toBe(mapped);
       expect(port).toBeGreaterThanOrEqual(FIRST_RANGE[0]);
       expect(port).toBeLessThanOrEqual(FIRST_RANGE[1]);
@@ -111,6 +125,8 @@ describe('ubdg: provider and access VTEPs across real NAT (PAT)', () => {
       expect(pe!.txPackets).toBe(0);
       seenAs.set(site.n, pe!.address);
     }
+    // Each access leg's first keepalive carried no cookie: unverified, answered with one.
+    expect(leg(s, V).drops.unverified, 'first keepalives of A and B (no cookie yet)').toBe(2);
     expect(leg(s, V).rxPackets, 'no frame before any LAN traffic').toBe(0);
     expect(leg(s, W).txPackets, 'nothing injected on P’s LAN').toBe(0);
   });
@@ -151,20 +167,33 @@ describe('ubdg: provider and access VTEPs across real NAT (PAT)', () => {
     expect(after.macs.find((m) => m.mac === macB)?.peer).toBe(addrB);
   });
 
-  it('a stranger’s datagrams (wrong VNI, not VXLAN) are dropped and counted, and learn nothing', async () => {
+  it('a stranger’s datagrams (wrong VNI, not VXLAN, a keepalive without cookie, A’s keepalive replayed) are dropped and counted, and learn or move nothing', async () => {
+    // A's latest keepalive that carried a cookie, as captured on the internet segment.
+    const addrA = seenAs.get(A().n)!;
+    const aKeepalives = parseHexCapture(portCapture.text).filter(
+      (d) => d.src === addrA && d.payload.length === CONTROL_LEN && decodeControl(d.payload).type === CONTROL_KEEPALIVE && decodeControl(d.payload).cookie !== NO_COOKIE,
+    );
+    expect(aKeepalives.length, 'A’s keepalives with a cookie in the capture').toBeGreaterThan(0);
+    const replayed = aKeepalives[aKeepalives.length - 1]!.payload;
     const before = await p.fresh();
     const d0 = leg(before, V).drops;
     await sendUdp(t().stranger, STRANGER_IP, PROVIDER_PUBLIC_IP, PORT, vxlanPacket(VNI + 1, broadcastFrame()));
     await sendUdp(t().stranger, STRANGER_IP, PROVIDER_PUBLIC_IP, PORT, vxlanPacket(VNI, broadcastFrame(), 0x00));
+    // A keepalive of the stranger's own (no cookie), and a replay of A's (A's VTEP id and A's cookie, which is bound to A's address).
+    await sendUdp(t().stranger, STRANGER_IP, PROVIDER_PUBLIC_IP, PORT, controlKeepalive(VNI, KEEPALIVE_S, 0x5eed0001));
+    await sendUdp(t().stranger, STRANGER_IP, PROVIDER_PUBLIC_IP, PORT, replayed);
     const after = await p.waitFor(
-      (s) => leg(s, V).drops['wrong-vni'] > d0['wrong-vni'] && leg(s, V).drops.malformed > d0.malformed,
+      (s) => leg(s, V).drops['wrong-vni'] > d0['wrong-vni'] && leg(s, V).drops.malformed > d0.malformed && leg(s, V).drops.unverified >= d0.unverified + 2,
       10_000,
-      'the wrong-vni and malformed drops counted',
+      'the wrong-vni, malformed and unverified drops counted',
       p.snapshots.length,
     );
     const d1 = leg(after, V).drops;
+    console.log(`provider-access-nat: stranger's datagrams: drops ${JSON.stringify(d0)} → ${JSON.stringify(d1)}; replayed A's keepalive ${replayed.toString('hex')}`);
     expect(d1['wrong-vni'] - d0['wrong-vni']).toBe(1);
     expect(d1.malformed - d0.malformed).toBe(1);
+    expect(d1.unverified - d0.unverified, 'the two keepalives whose cookie is not for the stranger’s address').toBe(2);
+    expect(peer(after, addrA, V).address, 'A’s peer stayed where it is').toBe(addrA);
     expect(findPeer(after, STRANGER_IP), 'a stranger was learned as a peer').toBeUndefined();
     expect(
       after.peers
@@ -306,7 +335,7 @@ describe('ubdg: provider and access VTEPs across real NAT (PAT)', () => {
     expect(after.macs.find((m) => m.mac === macA)?.peer).toBe(newAddr);
   });
 
-  it('traffic flows every way at the new mapping; nothing goes to the dead one; keepalives on the wire are 20 bytes', async () => {
+  it('traffic flows every way at the new mapping; nothing goes to the dead one; control packets on the wire are 40 bytes', async () => {
     const P = t().provider;
     const router = A().router;
     const { oldAddr, newAddr, wan } = remap!;
@@ -326,55 +355,87 @@ describe('ubdg: provider and access VTEPs across real NAT (PAT)', () => {
     const count = (needle: string): number => lines.filter((l) => l.includes(needle)).length;
     const toOld = `${PROVIDER_PUBLIC_IP}.${PORT} > ${router.publicIp}.${oldPort}:`;
     const fromNew = `${router.publicIp}.${newPort} > ${PROVIDER_PUBLIC_IP}.${PORT}:`;
-    const keepalivesFromNew = count(`${fromNew} UDP, length ${KEEPALIVE_UDP_LEN}`);
+    const toNew = `${PROVIDER_PUBLIC_IP}.${PORT} > ${router.publicIp}.${newPort}:`;
+    const keepalivesFromNew = count(`${fromNew} UDP, length ${CONTROL_LEN}`);
+    const cookiesToNew = count(`${toNew} UDP, length ${CONTROL_LEN}`);
     console.log(
       `provider-access-nat: since the flush on the internet segment: P → old mapping ${oldAddr}: ${count(toOld)} datagrams, ` +
         `ICMP port ${oldPort} unreachable: ${count(`udp port ${oldPort} unreachable`)}, ` +
-        `from the new mapping ${newAddr}: UDP lengths ${JSON.stringify(udpLengths(lines, fromNew))} (${keepalivesFromNew} keepalives)`,
+        `from the new mapping ${newAddr}: UDP lengths ${JSON.stringify(udpLengths(lines, fromNew))} (${keepalivesFromNew} keepalives), ` +
+        `to it: ${JSON.stringify(udpLengths(lines, toNew))} (${cookiesToNew} cookies)`,
     );
     expect(count(toOld), 'P sent datagrams to the dead mapping').toBe(0);
     expect(count(`udp port ${oldPort} unreachable`)).toBe(0);
-    expect(keepalivesFromNew, 'A’s keepalives from the new mapping').toBeGreaterThanOrEqual(1);
+    // The first from the new mapping (old cookie) and the one at once with the new cookie, at least.
+    expect(keepalivesFromNew, 'A’s keepalives from the new mapping').toBeGreaterThanOrEqual(2);
+    expect(cookiesToNew, 'P’s cookies to the new mapping: one, for the keepalive with the old mapping’s cookie').toBe(1);
     expect(
-      lines.filter((l) => /UDP, length 8$/.test(l)),
-      'old-style keepalives (a bare 8-byte VXLAN header)',
+      lines.filter((l) => /UDP, length (8|20|32)$/.test(l)),
+      'old-style keepalives (a bare 8-byte VXLAN header, VXLAN + VXBK, the 32-byte control packet without nonce)',
     ).toEqual([]);
   });
 
-  it('on the wire, keepalives are VXLAN + 12 bytes (VXBK v1, period, VTEP id kept across A’s remap); P sends none', async () => {
+  it('on the wire: 40-byte control packets (I flag clear, 0xC1, VNI, period, VTEP id kept across A’s remap, a new nonce each); P sends only cookies, one per unverified address, echoing the keepalive’s nonce; the access leg returns each at once', async () => {
     const router = A().router;
     const { oldAddr, newAddr } = remap!;
+    const addrB = seenAs.get(B().n)!;
     const dgrams = parseHexCapture(await portCapture.stop());
     const toP = dgrams.filter((d) => d.dst === `${PROVIDER_PUBLIC_IP}:${PORT}`);
     const fromP = dgrams.filter((d) => d.src === `${PROVIDER_PUBLIC_IP}:${PORT}`);
-    const kas = toP.filter((d) => d.payload.length === KEEPALIVE_UDP_LEN);
-    const decoded = kas.map((d) => ({ ...d, k: decodeKeepalive(d.payload) }));
-    const by = (prefix: string) => decoded.filter((d) => d.src.startsWith(prefix));
-    const fromA = by(`${router.publicIp}:`);
-    const fromB = by(`${B().router.publicIp}:`);
-    const ids = (xs: typeof decoded) => [...new Set(xs.map((d) => d.k.vtepId))];
-    const fmt = (xs: typeof decoded) => [...new Set(xs.map((d) => `${d.src}×${xs.filter((y) => y.src === d.src).length}`))].join(', ');
-    const gapsA = gaps(fromA.filter((d) => d.src === newAddr).map((d) => d.time));
-    const gapsB = gaps(fromB.map((d) => d.time));
+    type Ctl = Datagram & { readonly k: ReturnType<typeof decodeControl> };
+    const kas: Ctl[] = toP.filter((d) => d.payload.length === CONTROL_LEN).map((d) => ({ ...d, k: decodeControl(d.payload) }));
+    const cookies: Ctl[] = fromP.filter((d) => d.payload.length <= CONTROL_LEN).map((d) => ({ ...d, k: decodeControl(d.payload) }));
+    const by = (xs: readonly Ctl[], prefix: string) => xs.filter((d) => d.src.startsWith(prefix));
+    const fromA = by(kas, `${router.publicIp}:`);
+    const fromB = by(kas, `${B().router.publicIp}:`);
+    const fromStranger = by(kas, `${STRANGER_IP}:`);
+    const ids = (xs: readonly Ctl[]) => [...new Set(xs.map((d) => d.k.vtepId))];
+    const fmt = (xs: readonly Ctl[]) => [...new Set(xs.map((d) => `${d.src}×${xs.filter((y) => y.src === d.src).length}`))].join(', ');
+    const cookieTo = (addr: string) => cookies.filter((d) => d.dst === addr);
+    const kasFrom = (addr: string) => kas.filter((d) => d.src === addr);
+    // Periodic keepalives only: from the second on (the first had no valid cookie, the second answered P's cookie at once).
+    const gapsA = gaps(
+      kasFrom(newAddr)
+        .slice(1)
+        .map((d) => d.time),
+    );
+    const gapsB = gaps(
+      kasFrom(addrB)
+        .slice(1)
+        .map((d) => d.time),
+    );
     console.log(
       `provider-access-nat: ${dgrams.length} datagrams on port ${PORT}; keepalives to P: A ${fmt(fromA)} id ${ids(fromA).map(hex32).join(',')}, ` +
-        `B ${fmt(fromB)} id ${ids(fromB).map(hex32).join(',')}; intervals (s) A ${gapsA.map((g) => (g / 1000).toFixed(2)).join(' ')}, ` +
-        `B ${gapsB.map((g) => (g / 1000).toFixed(2)).join(' ')}; first: ${kas[0]?.payload.toString('hex')}`,
+        `B ${fmt(fromB)} id ${ids(fromB).map(hex32).join(',')}, stranger ${fmt(fromStranger)}; cookies from P: ${[...new Set(cookies.map((d) => d.dst))].map((x) => `${x}×${cookieTo(x).length}`).join(', ')}; ` +
+        `intervals (s) A ${gapsA.map((g) => (g / 1000).toFixed(2)).join(' ')}, B ${gapsB.map((g) => (g / 1000).toFixed(2)).join(' ')}; ` +
+        `first keepalive: ${kas[0]?.payload.toString('hex')}, first cookie: ${cookies[0]?.payload.toString('hex')}`,
     );
     expect(
-      toP.filter((d) => d.payload.length < KEEPALIVE_UDP_LEN).map((d) => `${d.src} ${d.payload.toString('hex')}`),
-      'short datagrams to P (old 8-byte keepalive?)',
+      toP.filter((d) => d.payload.length < CONTROL_LEN).map((d) => `${d.src} ${d.payload.toString('hex')}`),
+      'short datagrams to P (old 8- or 20-byte keepalive?)',
     ).toEqual(
-      // The stranger's two datagrams are frames; nothing shorter than a keepalive.
+      // The stranger's two frames are longer; nothing is shorter than a control packet.
       [],
     );
-    for (const d of decoded) {
-      expect(d.k.vxlanFlags, `${d.src}: VXLAN flags`).toBe(0x08);
+    for (const d of kas) {
+      expect(d.k.flags, `${d.src}: flags (VXLAN I flag clear)`).toBe(0x00);
+      expect(d.k.marker, `${d.src}: marker`).toBe(CONTROL_MARKER);
+      expect(d.k.type, `${d.src}: keepalive`).toBe(CONTROL_KEEPALIVE);
+      expect(d.k.reserved3).toBe(0);
+      expect(d.k.reserved7).toBe(0);
       expect(d.k.vni, `${d.src}: VNI`).toBe(VNI);
-      expect(d.k.magic, `${d.src}: magic`).toBe('VXBK');
-      expect(d.k.version).toBe(1);
-      expect(d.k.flags).toBe(0);
       expect(d.k.periodS, `${d.src}: announced period`).toBe(KEEPALIVE_S);
+      expect(d.k.zero10).toBe(0);
+    }
+    const own = [...fromA, ...fromB];
+    expect(new Set(own.map((d) => d.k.nonce)).size, 'a new nonce in every keepalive of A and B').toBe(own.length);
+    for (const d of cookies) {
+      expect(d.k.flags, `cookie to ${d.dst}: flags`).toBe(0x00);
+      expect(d.k.marker).toBe(CONTROL_MARKER);
+      expect(d.k.type, `P sent something else than a cookie to ${d.dst}: ${d.payload.toString('hex')}`).toBe(CONTROL_COOKIE);
+      expect(d.k.vni).toBe(VNI);
+      expect(d.k.cookieZeros, 'bytes 16..23 of a cookie packet').toBe('00'.repeat(8));
+      expect(d.k.cookie).not.toBe(NO_COOKIE);
     }
     expect(fromA.some((d) => d.src === oldAddr) && fromA.some((d) => d.src === newAddr), 'A’s keepalives from both mappings').toBe(true);
     expect(fromA.every((d) => d.src === oldAddr || d.src === newAddr)).toBe(true);
@@ -382,18 +443,49 @@ describe('ubdg: provider and access VTEPs across real NAT (PAT)', () => {
     expect(ids(fromB)).toHaveLength(1);
     expect(ids(fromB)[0], 'A and B have different VTEP ids').not.toBe(ids(fromA)[0]);
     expect(new Set(fromB.map((d) => d.src)).size, 'B’s mapping never changed').toBe(1);
-    expect(decoded.length, 'every 20-byte datagram to P is from A or B').toBe(fromA.length + fromB.length);
+    expect(fromB[0]!.src).toBe(addrB);
+    expect(kas.length, `every ${CONTROL_LEN}-byte datagram to P is from A, B or the stranger`).toBe(fromA.length + fromB.length + fromStranger.length);
+    expect(fromStranger, 'the stranger’s two keepalives').toHaveLength(2);
+
+    // One cookie per address that sent a keepalive without a valid cookie, none more.
+    expect(cookies.length, 'cookies: A old, A new, B, and the stranger’s two sources').toBe(5);
+    for (const x of fromStranger) {
+      expect(cookieTo(x.src), `cookie to the stranger’s ${x.src}`).toHaveLength(1);
+      expect(cookieTo(x.src)[0]!.k.nonce).toBe(x.k.nonce);
+    }
+    // The handshake at each mapping: keepalive without a valid cookie → one cookie → the next keepalive carries it, at once.
+    const oldCookie = cookieTo(oldAddr)[0]?.k.cookie;
+    for (const [addr, firstCookie] of [
+      [oldAddr, NO_COOKIE],
+      [addrB, NO_COOKIE],
+      [newAddr, oldCookie],
+    ] as const) {
+      const cs = cookieTo(addr);
+      expect(cs, `cookies to ${addr}`).toHaveLength(1);
+      const cookie = cs[0]!;
+      const ks = kasFrom(addr);
+      expect(ks[0]!.k.cookie, `${addr}: the first keepalive’s cookie (none yet, or the old mapping’s)`).toBe(firstCookie);
+      expect(cookie.k.nonce, `${addr}: the cookie echoes the nonce of the keepalive it answers`).toBe(ks[0]!.k.nonce);
+      expect(ks[0]!.time).toBeLessThanOrEqual(cookie.time);
+      const next = ks.filter((k) => k.time >= cookie.time);
+      expect(next.length, `${addr}: a keepalive after P’s cookie`).toBeGreaterThan(0);
+      expect(
+        next.map((k) => k.k.cookie),
+        `${addr}: every keepalive after the cookie returns it`,
+      ).toEqual(next.map(() => cookie.k.cookie));
+      expect(ks.indexOf(next[0]!), `${addr}: only one keepalive before the cookie`).toBe(1);
+      const answerMs = next[0]!.time - cookie.time;
+      console.log(`provider-access-nat: ${addr}: cookie answered by a keepalive ${answerMs.toFixed(1)} ms later`);
+      // Sent on receipt of the cookie, not at the next period.
+      expect(answerMs).toBeLessThan(KEEPALIVE_MS / 2);
+    }
     // The period is honoured (the 1 s sweep may send one a sweep late).
     expect(gapsB.length).toBeGreaterThanOrEqual(4);
     expect(median(gapsB)).toBeGreaterThanOrEqual(KEEPALIVE_MS - 500);
     expect(median(gapsB)).toBeLessThanOrEqual(KEEPALIVE_MS + 1_500);
-    expect(
-      fromP.filter((d) => d.payload.length <= KEEPALIVE_UDP_LEN).map((d) => `${d.dst} ${d.payload.toString('hex')}`),
-      'P sent keepalives',
-    ).toEqual([]);
   });
 
-  it('P’s LAN host never received a keepalive (only ARP and the pings; W tx matches)', async () => {
+  it('P’s LAN host never received a control packet (only ARP and the pings; W tx matches)', async () => {
     const s1 = await p.fresh();
     const text = await lanCapture.stop();
     const s2 = await p.fresh();
@@ -488,59 +580,6 @@ function udpLengths(lines: readonly string[], needle: string): Record<string, nu
     if (m) out[m[1]!] = (out[m[1]!] ?? 0) + 1;
   }
   return out;
-}
-
-interface Datagram {
-  /** ms since the epoch (tcpdump -tt). */
-  readonly time: number;
-  /** "IP:PORT" */
-  readonly src: string;
-  readonly dst: string;
-  /** The UDP payload. */
-  readonly payload: Buffer;
-}
-
-/** UDP datagrams from `tcpdump -n -v -tt -x` output (IPv4; -x dumps from the IP header). */
-function parseHexCapture(text: string): Datagram[] {
-  const frames: string[] = [];
-  for (const line of text.split('\n')) {
-    if (/^\d+\.\d+ /.test(line)) frames.push(line);
-    else if (line.trim() !== '' && frames.length > 0) frames[frames.length - 1] += `\n${line}`;
-  }
-  const out: Datagram[] = [];
-  for (const f of frames) {
-    const ts = /^(\d+\.\d+) /.exec(f);
-    const hexText = f
-      .split('\n')
-      .map((l) => /^\s+0x[0-9a-f]{4}:\s+([0-9a-f ]+)$/.exec(l)?.[1] ?? '')
-      .join('')
-      .replace(/\s/g, '');
-    const pkt = Buffer.from(hexText, 'hex');
-    if (!ts || pkt.length < 28 || pkt[0]! >> 4 !== 4 || pkt[9] !== 17) continue;
-    const ihl = (pkt[0]! & 0x0f) * 4;
-    const ip = (o: number) => `${pkt[o]}.${pkt[o + 1]}.${pkt[o + 2]}.${pkt[o + 3]}`;
-    const udpLen = pkt.readUInt16BE(ihl + 4);
-    out.push({
-      time: Number(ts[1]) * 1000,
-      src: `${ip(12)}:${pkt.readUInt16BE(ihl)}`,
-      dst: `${ip(16)}:${pkt.readUInt16BE(ihl + 2)}`,
-      payload: pkt.subarray(ihl + 8, ihl + udpLen),
-    });
-  }
-  return out;
-}
-
-/** A keepalive datagram decoded by hand (the format of electron/engine/codec/keepalive.ts). */
-function decodeKeepalive(b: Buffer): { vxlanFlags: number; vni: number; magic: string; version: number; flags: number; periodS: number; vtepId: number } {
-  return {
-    vxlanFlags: b[0]!,
-    vni: b.readUIntBE(4, 3),
-    magic: b.subarray(8, 12).toString('latin1'),
-    version: b[12]!,
-    flags: b[13]!,
-    periodS: b.readUInt16BE(14),
-    vtepId: b.readUInt32BE(16),
-  };
 }
 
 function gaps(times: readonly number[]): number[] {

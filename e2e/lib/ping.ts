@@ -9,6 +9,8 @@ export interface PingOptions {
   readonly intervalS?: number;
   /** Seconds to wait for the last reply. */
   readonly waitS?: number;
+  /** `ping -p`: up to 16 bytes in hex that fill the echo payload. */
+  readonly pattern?: string;
 }
 
 export interface PingResult {
@@ -27,7 +29,7 @@ export async function ping(ns: string, dst: string, opts: PingOptions = {}): Pro
   const r = await nsExec(
     ns,
     'ping',
-    ['-n', '-q', '-c', String(count), '-i', String(interval), '-W', String(waitS), dst],
+    ['-n', '-q', '-c', String(count), '-i', String(interval), '-W', String(waitS), ...(opts.pattern !== undefined ? ['-p', opts.pattern] : []), dst],
     // 1 = some replies missing: a result, not an error.
     { okCodes: [0, 1], timeoutMs: (count * interval + waitS) * 1000 + 10_000 },
   );

@@ -43,6 +43,10 @@ export class Ubdg {
   get running(): boolean {
     return this.proc.running;
   }
+  /** The ubdg process id (`ip netns exec` execs node in place), e.g. for /proc/PID/status. */
+  get pid(): number | undefined {
+    return this.proc.pid;
+  }
 
   /** Resolves with the first snapshot (already seen or to come) that satisfies `pred`. */
   waitFor(pred: (s: BridgeSnapshot) => boolean, timeoutMs = 20_000, what = 'a matching snapshot', fromIndex = 0): Promise<BridgeSnapshot> {

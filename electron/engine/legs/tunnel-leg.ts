@@ -127,7 +127,9 @@ export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
   /** Sends a control datagram (not a frame, not counted as traffic) that `write`
    *  puts at buf[0], returning its length (or -1: nothing to send). */
   protected sendControl(address: string, port: number, write: (buf: Buffer) => number): void {
-    if (this.socket === null) return; // checked before take(): a slot taken here must go out and come back
+    // Checked before take(): a slot taken here must go out and come back. Port 0
+    // is no one's: a datagram "from" it is forged, and nothing can be sent there.
+    if (this.socket === null || port === 0) return;
     const slot = this.pool.take();
     if (slot === null) return;
     const n = write(slot.buf);

@@ -36,7 +36,13 @@ function wrap(sock: dgram.Socket): UdpSocketHandle {
     send(buf, offset, length, port, address, done) {
       if (closed) return done();
       // Errors (ICMP unreachable…) are transient; the slot must come back either way.
-      sock.send(buf, offset, length, port, address, done);
+      // dgram throws at once for what it cannot send at all (port 0, a bad address):
+      // that must never take the process down, as a forged source could make it.
+      try {
+        sock.send(buf, offset, length, port, address, done);
+      } catch {
+        done();
+      }
     },
     bufferSizes() {
       return { recv: sock.getRecvBufferSize(), send: sock.getSendBufferSize() };
