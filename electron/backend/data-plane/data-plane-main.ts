@@ -36,7 +36,8 @@ async function start(m: Extract<ToDataPlane, { type: 'start' }>): Promise<void> 
     await bridge.start();
   } catch (err) {
     send({ type: 'start-failed', error: errorText(err) });
-    process.exit(1);
+    exitSoon(1);
+    return;
   }
   send({ type: 'started', snapshot: bridge.snapshot() });
   ticker = setInterval(() => {
@@ -52,8 +53,12 @@ async function stop(): Promise<void> {
     await bridge.stop();
     send({ type: 'stopped', snapshot: bridge.snapshot() });
   }
-  // Let the IPC message leave before the process ends.
-  setTimeout(() => process.exit(0), 50);
+  exitSoon(0);
+}
+
+/** Lets the last IPC message leave before the process ends. */
+function exitSoon(code: number): void {
+  setTimeout(() => process.exit(code), 50);
 }
 
 function onMessage(raw: unknown): void {
