@@ -19,9 +19,22 @@ import { startUiHost, tempDataDir, type UiHost } from './ui/ui-harness.js';
 
 const vxlan = (self: Site, other: Site) => [`5000#V:E@${self.wanIp}:${other.wanIp}`, `5000#W:E@${self.lanIf}`];
 
+/** Session cookies, one per host: its printed URL works once, so pair once and reuse the cookie. */
+const sessions = new WeakMap<UiHost, string>();
+function sessionCookie(site: Site, host: UiHost): string {
+  let cookie = sessions.get(host);
+  if (cookie === undefined) {
+    const out = execFileSync('ip', ['netns', 'exec', site.bridge, process.execPath, join(FIXTURES, 'ui-invoke.mjs'), 'pair', host.url], { encoding: 'utf8', timeout: 20_000 });
+    cookie = out.trim();
+    sessions.set(host, cookie);
+  }
+  return cookie;
+}
+
 /** One call to the host's API, from inside its namespace. */
 function invoke(site: Site, host: UiHost, channel: string, args: unknown[] = []): { ok: boolean; value?: unknown; error?: string } {
-  const out = execFileSync('ip', ['netns', 'exec', site.bridge, process.execPath, join(FIXTURES, 'ui-invoke.mjs'), host.url, channel, JSON.stringify(args)], {
+  const cookie = sessionCookie(site, host);
+  const out = execFileSync('ip', ['netns', 'exec', site.bridge, process.execPath, join(FIXTURES, 'ui-invoke.mjs'), host.origin, cookie, channel, JSON.stringify(args)], {
     encoding: 'utf8',
     timeout: 40_000,
   });

@@ -92,8 +92,10 @@ export async function launchChromium(opts: { netns?: string } = {}): Promise<Lau
 
 export interface UiHost {
   readonly process: Background;
-  /** http://127.0.0.1:PORT/?token=… as printed. */
+  /** http://127.0.0.1:PORT/pair/<token> as printed: it works ONCE (page.goto it once, or pair with ui-invoke.mjs). */
   readonly url: string;
+  /** http://127.0.0.1:PORT (no secret). */
+  readonly origin: string;
   readonly dataDir: string;
   /** SIGINT; resolves with whether it exited in time and its exit code. */
   stop(): Promise<{ timedOut: boolean; code: number | null }>;
@@ -102,10 +104,11 @@ export interface UiHost {
 /** `node bin/ubdg.js ui --no-open --port 0 --data-dir DIR` in `ns` (null: root namespace, loopback only). */
 export async function startUiHost(ns: string | null, dataDir: string): Promise<UiHost> {
   const proc = new Background(ns, process.execPath, [UBDG_BIN, 'ui', '--no-open', '--port', '0', '--data-dir', dataDir]);
-  const m = await proc.waitForOutput(/vxbridge UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/, 30_000, 'stdout');
+  const m = await proc.waitForOutput(/vxbridge UI: (http:\/\/127\.0\.0\.1:\d+)(\/pair\/[0-9a-f]{64})/, 30_000, 'stdout');
   return {
     process: proc,
-    url: m[1]!,
+    url: m[1]! + m[2]!,
+    origin: m[1]!,
     dataDir,
     async stop() {
       const r = await proc.stop('SIGINT', 10_000);
@@ -205,22 +208,26 @@ export type HostResult<T> = { ok: true; value: T } | { ok: false; error: string 
 
 /**
  * Calls one channel of the host's API over a second WebSocket opened from the
- * page (same origin and token as the app): what the host itself says, not what
- * the UI shows. The host may live in a namespace only the browser can reach.
+ * page (same origin and session cookie as the app, which the browser sends by
+ * itself): what the host itself says, not what the UI shows. The host may live
+ * in a namespace only the browser can reach.
  */
 export async function hostInvoke<T = unknown>(page: Page, channel: string, args: readonly unknown[] = []): Promise<HostResult<T>> {
   return page.evaluate(
     async ({ channel, args }) => {
       // Runs in the page (this file is compiled without the DOM lib).
-      const win = globalThis as unknown as { location: { search: string; host: string }; sessionStorage: { getItem(k: string): string | null } };
-      const token = new URLSearchParams(win.location.search).get('token') ?? win.sessionStorage.getItem('vxbridge.token') ?? '';
-      const ws = new WebSocket(`ws://${win.location.host}/ipc?token=${encodeURIComponent(token)}`);
+      const win = globalThis as unknown as { location: { host: string } };
+      const ws = new WebSocket(`ws://${win.location.host}/ipc`);
       try {
         return await new Promise<{ ok: true; value: never } | { ok: false; error: string }>((resolve, reject) => {
           const timer = setTimeout(() => reject(new Error(`no answer to ${channel} within 15 s`)), 15_000);
           ws.onerror = () => {
             clearTimeout(timer);
             reject(new Error('WebSocket to the host failed'));
+          };
+          ws.onclose = (ev) => {
+            clearTimeout(timer);
+            reject(new Error(`the host closed the WebSocket (${ev.code} ${ev.reason}): has this page been paired?`));
           };
           ws.onopen = () => ws.send(JSON.stringify({ id: 424242, channel, args }));
           ws.onmessage = (ev) => {

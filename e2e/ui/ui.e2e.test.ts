@@ -12,6 +12,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { CONTROL_LEN, ControlType, NONCE_LEN, emptyControlPacket, readControl, writeControlKeepalive } from '../../electron/engine/codec/control.js';
 import { Background } from '../lib/background.js';
 import { assertUiPrerequisites, CHROMIUM, CHROMIUM_ARGS } from './ui-harness.js';
 
@@ -52,7 +54,7 @@ describe('UI in a browser over `ubdg ui`', () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'vxbridge-ui-e2e-'));
     [providerPort, uLocal, uRemote] = [await freeUdpPort(), await freeUdpPort(), await freeUdpPort()];
     host = new Background(null, process.execPath, [path.join(repo, 'bin/ubdg.js'), 'ui', '--no-open', '--port', '0', '--data-dir', dataDir]);
-    url = (await host.waitForOutput(/http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/, 20_000, 'stdout'))[0];
+    url = (await host.waitForOutput(/http:\/\/127\.0\.0\.1:\d+\/pair\/[0-9a-f]+/, 20_000, 'stdout'))[0];
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [...CHROMIUM_ARGS],
@@ -108,7 +110,21 @@ describe('UI in a browser over `ubdg ui`', () => {
 
     const mac = [0x02, 0x00, 0x5e, 0x10, 0x20, 0x30];
     const { port: vtepPort } = vtep.address();
-    const send = () => vtep.send(vxlanPacket(5000, mac), providerPort, '127.0.0.1');
+    // A plain provider learns a VTEP only once it proved it receives at its address:
+    // a keepalive, the provider's cookie back (echoing the keepalive's nonce), a keepalive with it.
+    let cookie: Buffer | null = null;
+    const nonce = randomBytes(NONCE_LEN);
+    const control = emptyControlPacket();
+    vtep.on('message', (m) => {
+      const c = readControl(m, 0, m.length, control);
+      if (c?.type === ControlType.COOKIE && m.subarray(c.nonceAt, c.nonceAt + NONCE_LEN).equals(nonce)) cookie = Buffer.from(m.subarray(c.cookieAt, c.cookieAt + 16));
+    });
+    const keepalive = Buffer.alloc(CONTROL_LEN);
+    const send = () => {
+      writeControlKeepalive(keepalive, 0, 5000, 20, 0x5eed, nonce, cookie);
+      vtep.send(keepalive, providerPort, '127.0.0.1');
+      vtep.send(vxlanPacket(5000, mac), providerPort, '127.0.0.1');
+    };
     send();
     const timer = setInterval(send, 200);
     try {

@@ -17,8 +17,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = fs.existsSync(CHROMIUM);
 
 const APP_JS = `
-const token = new URLSearchParams(location.search).get('token');
-const ws = new WebSocket('ws://' + location.host + '/ipc?token=' + token);
+const ws = new WebSocket('ws://' + location.host + '/ipc');
 ws.onopen = () => ws.send(JSON.stringify({ id: 1, channel: 'app:info', args: [] }));
 ws.onmessage = (e) => { const m = JSON.parse(e.data); if (m.id === 1) document.getElementById('out').textContent = m.result.value.host; };
 ws.onerror = () => { document.getElementById('out').textContent = 'ws-error'; };
@@ -67,13 +66,14 @@ describe.skipIf(!haveChromium)('browser host in Chromium', () => {
       if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
     });
     await page.goto(host.url);
+    expect(page.url()).toBe(`${host.origin}/`); // the token left the address bar
     await expect.poll(() => page.textContent('#out'), { timeout: 10_000 }).toBe('browser');
     expect(await page.textContent('#inline')).toBe('not run');
     expect(violations.some((v) => /inline script/i.test(v))).toBe(true);
     await page.close();
   }, 30_000);
 
-  it('a page from another origin cannot use the WebSocket, even with the token', async () => {
+  it('a page from another origin cannot use the WebSocket, even in a paired browser', async () => {
     const page = await browser.newPage();
     // about:blank has an opaque origin; the WebSocket carries Origin: null (or none).
     const result = await page.evaluate(
@@ -83,9 +83,31 @@ describe.skipIf(!haveChromium)('browser host in Chromium', () => {
           ws.onopen = () => resolve('open');
           ws.onerror = () => resolve('refused');
         }),
-      host.url.replace('http://', 'ws://').replace('/?token=', '/ipc?token='),
+      `${host.origin.replace('http://', 'ws://')}/ipc`,
     );
     expect(result).toBe('refused');
     await page.close();
+  }, 30_000);
+
+  it('pairs through a redirect file opened from disk, then the pairing URL is spent', async () => {
+    const pairUrl = host.newPairingUrl();
+    const file = path.join(tmp, 'open.html');
+    fs.writeFileSync(file, `<!doctype html><meta http-equiv="refresh" content="0;url=${pairUrl}"><title>r</title>`, { mode: 0o600 });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`file://${file}`);
+    await expect.poll(() => page.textContent('#out').catch(() => null), { timeout: 15_000 }).toBe('browser');
+    expect(page.url()).toBe(`${host.origin}/`);
+    const cookies = await context.cookies(host.origin);
+    expect(cookies).toHaveLength(1);
+    expect(cookies[0]).toMatchObject({ name: host.cookieName, httpOnly: true, sameSite: 'Strict', path: '/' });
+    // A fresh browser (no cookie) with the spent URL: refused, and the page says what to do.
+    const other = await browser.newContext();
+    const p2 = await other.newPage();
+    const res = await p2.goto(pairUrl);
+    expect(res?.status()).toBe(403);
+    expect(await p2.textContent('body')).toContain('SIGUSR1');
+    await other.close();
+    await context.close();
   }, 30_000);
 });

@@ -49,7 +49,10 @@ async function setup() {
   const { backend, push } = fakeBackend();
   host = await startBrowserHost({ backend, rendererDir: tmp, port: 0, log: (l) => logs.push(l) });
   const h = `127.0.0.1:${host.port}`;
-  const ws = new WebSocket(`ws://${h}${WS_PATH}?token=${host.token}`, { headers: { host: h, origin: `http://${h}` } });
+  const paired = await fetch(host.url, { redirect: 'manual' });
+  const cookie = (paired.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  expect(logs.splice(0)).toEqual(['a browser paired (the one-time URL is now spent)']);
+  const ws = new WebSocket(`ws://${h}${WS_PATH}`, { headers: { host: h, origin: `http://${h}`, cookie } });
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
     ws.once('error', reject);

@@ -3,12 +3,20 @@
 // Access control, in order, on every request:
 //   1. Host must be this server's own address:port (127.0.0.1, localhost, [::1]
 //      or the explicit bind address): a DNS-rebinding page has a foreign Host.
-//   2. The page (/ or /index.html) and the WebSocket need the one-time token of
-//      this run (?token=, compared in constant time).
-//   3. The WebSocket upgrade also needs an Origin equal to http://<Host>.
-//      With the right Host and Origin but a wrong token, the handshake completes
-//      and the socket is closed at once with 4401 "token refused" (so the page can
-//      say so), without ever reading a message from it.
+//   2. Pairing: the URL `ubdg ui` prints/opens is /pair/<one-time token>. The
+//      first request with it gets a session cookie (random, HttpOnly,
+//      SameSite=Strict, Path=/, held in memory only) and a 303 to "/", so the
+//      token leaves the address bar. The token is then spent: a second use is a
+//      403 (unless that browser already has a session: then it is sent to "/").
+//      newPairingUrl() issues a fresh token (ubdg ui does so on SIGUSR1) and
+//      retires any unused one.
+//   3. Everything else (pages and assets, decided on the resolved path: percent-
+//      decoded, duplicate slashes, dot segments and a trailing slash folded) and
+//      the WebSocket need a session cookie of this run.
+//   4. The WebSocket upgrade also needs an Origin equal to http://<Host>.
+//      With the right Host and Origin but no valid session, the handshake
+//      completes and the socket is closed at once with 4401 "session refused"
+//      (so the page can say so), without ever reading a message from it.
 // Request targets must be origin-form ("/path?query"): anything else is a 400.
 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -26,8 +34,12 @@ import { WS_CLIENT_BUFFER_MAX, WS_SLOW_CLIENT_GRACE_MS } from '../model/defaults
 
 export const DEFAULT_UI_HOST = '127.0.0.1';
 const MAX_WS_MESSAGE = 1024 * 1024;
-/** Close code for a WebSocket whose token is wrong (the client maps it to a token message). */
-export const WS_CLOSE_TOKEN_REFUSED = 4401;
+/** Close code for a WebSocket without a valid session cookie (the client maps it to "open the printed URL again"). */
+export const WS_CLOSE_SESSION_REFUSED = 4401;
+/** @deprecated the old name (there is no token on the socket any more). */
+export const WS_CLOSE_TOKEN_REFUSED = WS_CLOSE_SESSION_REFUSED;
+/** Pairing URLs are /pair/<token>. */
+export const PAIR_PREFIX = '/pair/';
 /** A client this far behind misses snapshots (they are states, the next one supersedes). */
 const MAX_BUFFERED = 4 * 1024 * 1024;
 /** Close code for a client that stopped reading (WS_CLIENT_BUFFER_MAX bytes queued for it). */
@@ -57,16 +69,20 @@ export interface BrowserHostOptions {
   readonly host?: string;
   /** 0 = any free port. */
   readonly port?: number;
-  /** Default: 32 random bytes, hex. */
-  readonly token?: string;
   readonly log?: (line: string) => void;
 }
 
 export interface BrowserHost {
+  /** The first one-time pairing URL: http://127.0.0.1:PORT/pair/<token>. */
   readonly url: string;
+  /** http://127.0.0.1:PORT (no secret in it). */
+  readonly origin: string;
   readonly port: number;
   readonly host: string;
-  readonly token: string;
+  /** Name of the session cookie (per port: cookies do not tell ports apart). */
+  readonly cookieName: string;
+  /** A fresh one-time pairing URL; any unused earlier one stops working. */
+  newPairingUrl(): string;
   close(): Promise<void>;
 }
 
@@ -79,11 +95,41 @@ function bracket(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-function tokenMatches(given: string | null, token: string): boolean {
-  if (given === null) return false;
+function secretMatches(given: string | null | undefined, secret: string): boolean {
+  if (given === null || given === undefined) return false;
   const a = Buffer.from(given);
-  const b = Buffer.from(token);
+  const b = Buffer.from(secret);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The value of cookie `name` in a Cookie header, or null. */
+export function cookieValue(header: string | undefined, name: string): string | null {
+  if (header === undefined) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return null;
+}
+
+/**
+ * The path a request target resolves to, as a file server would see it:
+ * percent-decoded, duplicate slashes folded, dot segments resolved, no trailing
+ * slash ("/" stays "/"). Null for what no file can be named by (bad escapes,
+ * NUL, backslash): those targets are a 400.
+ */
+export function resolvedPath(pathname: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\') || !decoded.startsWith('/')) return null;
+  let p = path.posix.normalize(decoded.replace(/\/{2,}/g, '/'));
+  if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
+  return p.startsWith('/') ? p : null;
 }
 
 /** Host header values this server answers to. */
@@ -104,7 +150,7 @@ function securityHeaders(hostPort: string): Record<string, string> {
     'Content-Security-Policy': browserHostCsp(hostPort),
     'X-Content-Type-Options': 'nosniff',
     'X-Frame-Options': 'DENY',
-    // The token is in the page URL: never send it anywhere as a Referer.
+    // The pairing URL carries a token: never send it anywhere as a Referer.
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Resource-Policy': 'same-origin',
@@ -155,7 +201,11 @@ function fileInside(root: string, urlPath: string): string | null {
 
 export async function startBrowserHost(opts: BrowserHostOptions): Promise<BrowserHost> {
   const bindHost = opts.host ?? DEFAULT_UI_HOST;
-  const token = opts.token ?? randomBytes(32).toString('hex');
+  /** The live pairing token; null once spent (until newPairingUrl()). */
+  let pairing: string | null = randomBytes(32).toString('hex');
+  /** Session cookie values of this run (in memory only: a restart signs every browser out). */
+  const sessions = new Set<string>();
+  let cookieName = 'vxbridge_session';
   const root = path.resolve(opts.rendererDir);
   const log = opts.log ?? (() => undefined);
   let hosts = new Set<string>();
@@ -168,6 +218,45 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     return hosts.has(h) ? h : null;
   };
 
+  const hasSession = (req: http.IncomingMessage): boolean => {
+    const given = cookieValue(req.headers.cookie, cookieName);
+    let ok = false;
+    for (const sid of sessions) ok = secretMatches(given, sid) || ok;
+    return ok;
+  };
+
+  const pair = (res: http.ServerResponse, given: string, session: boolean, headers: Record<string, string>): void => {
+    const live = pairing;
+    if (live !== null && secretMatches(given, live)) {
+      pairing = null; // spent
+      const sid = randomBytes(32).toString('hex');
+      sessions.add(sid);
+      log('a browser paired (the one-time URL is now spent)');
+      res.writeHead(303, {
+        ...headers,
+        Location: '/',
+        'Set-Cookie': `${cookieName}=${sid}; HttpOnly; SameSite=Strict; Path=/`,
+        'Cache-Control': 'no-store',
+        'Content-Type': 'text/plain; charset=utf-8',
+      });
+      res.end('Paired: continue to /\n');
+      return;
+    }
+    // A reload of the pairing URL in a browser that is already paired: just go on.
+    if (session) {
+      res.writeHead(303, { ...headers, Location: '/', 'Cache-Control': 'no-store' });
+      res.end();
+      return;
+    }
+    plain(
+      res,
+      403,
+      'Forbidden: this pairing URL is not valid (it works once and was already used, or it belongs to an earlier run). ' +
+        'Restart `ubdg ui`, or send it SIGUSR1 (kill -USR1 <pid>) to print a new one-time URL, and open that.',
+      headers,
+    );
+  };
+
   const serve = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const host = hostOk(req);
     if (host === null) return plain(res, 403, 'Forbidden: this server only answers to its own address (DNS rebinding protection).');
@@ -175,12 +264,30 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed', { ...headers, Allow: 'GET, HEAD' });
     const url = parseTarget(req.url, host);
     if (url === null) return plain(res, 400, 'Bad request target', headers);
-    const isPage = url.pathname === '/' || url.pathname === '/index.html';
-    if (isPage && !tokenMatches(url.searchParams.get('token'), token)) {
-      return plain(res, 403, 'Forbidden: open the URL that `ubdg ui` printed (it carries the access token).', headers);
+    const resolved = resolvedPath(url.pathname);
+    if (resolved === null) return plain(res, 400, 'Bad request target', headers);
+    const session = hasSession(req);
+    if (resolved.startsWith(PAIR_PREFIX)) return pair(res, resolved.slice(PAIR_PREFIX.length), session, headers);
+    if (!session) {
+      // A navigation that started on another site (the redirect file opened from
+      // disk, a link) does not carry a SameSite=Strict cookie, even right after
+      // pairing. Bounce such a page load once through a same-origin refresh,
+      // which does carry it; a second miss is a plain 403.
+      if (req.headers['sec-fetch-site'] === 'cross-site' && req.headers['sec-fetch-mode'] === 'navigate' && resolved === '/') {
+        res.writeHead(200, { ...headers, 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+        res.end('<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=/"><title>vxbridge</title>\n');
+        return;
+      }
+      return plain(
+        res,
+        403,
+        'Forbidden: this browser has no session with `ubdg ui`. Open the one-time URL that `ubdg ui` printed (restart it, or send it SIGUSR1, for a new one).',
+        headers,
+      );
     }
-    if (url.pathname === WS_PATH) return plain(res, 400, 'This is the WebSocket endpoint.', headers);
-    const file = fileInside(root, isPage ? '/index.html' : url.pathname);
+    const isPage = resolved === '/' || resolved === '/index.html';
+    if (resolved === WS_PATH) return plain(res, 400, 'This is the WebSocket endpoint.', headers);
+    const file = fileInside(root, isPage ? '/index.html' : resolved);
     if (file === null) {
       if (isPage) return plain(res, 503, `The UI is not built: ${path.join(root, 'index.html')} is missing. Run "npm run build:renderer".`, headers);
       return plain(res, 404, 'Not found', headers);
@@ -213,15 +320,16 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     if (url === null) return rejectUpgrade(socket, 400, 'Bad request target');
     if (url.pathname !== WS_PATH) return rejectUpgrade(socket, 404, 'Not found');
     if (req.headers.origin?.toLowerCase() !== `http://${host}`) return rejectUpgrade(socket, 403, 'Forbidden: foreign Origin');
-    if (!tokenMatches(url.searchParams.get('token'), token)) {
-      // Same Host and Origin (our own page) but a wrong or stale token: complete
-      // the handshake only to say why (a refused upgrade looks like "host down"
-      // in a browser), then close. No message handler: nothing is ever invoked.
+    if (!hasSession(req)) {
+      // Same Host and Origin (our own page) but no valid session (never paired,
+      // or the host restarted): complete the handshake only to say why (a refused
+      // upgrade looks like "host down" in a browser), then close. No message
+      // handler: nothing is ever invoked.
       wss.handleUpgrade(req, socket, head, (ws) => {
         refused.add(ws);
         ws.on('close', () => refused.delete(ws));
         ws.on('error', (err) => log(`websocket error: ${err.message}`));
-        ws.close(WS_CLOSE_TOKEN_REFUSED, 'token refused');
+        ws.close(WS_CLOSE_SESSION_REFUSED, 'session refused');
       });
       return;
     }
@@ -306,15 +414,22 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   });
   const port = (server.address() as AddressInfo).port;
   hosts = allowedHosts(bindHost, port);
+  cookieName = `vxbridge_session_${port}`;
   const shownHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bracket(bindHost);
-  const url = `http://${shownHost}:${port}/?token=${token}`;
+  const origin = `http://${shownHost}:${port}`;
+  const url = `${origin}${PAIR_PREFIX}${pairing ?? ''}`;
 
   let closed: Promise<void> | undefined;
   return {
     url,
+    origin,
     port,
     host: bindHost,
-    token,
+    cookieName,
+    newPairingUrl() {
+      pairing = randomBytes(32).toString('hex');
+      return `${origin}${PAIR_PREFIX}${pairing}`;
+    },
     close() {
       closed ??= new Promise<void>((resolve) => {
         unsubscribe();

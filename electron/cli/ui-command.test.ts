@@ -7,11 +7,11 @@ import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createBackend, type Backend } from '../backend/backend.js';
-import { startBrowserHost, type BrowserHost } from '../backend/browser-host.js';
+import { resolvedPath, startBrowserHost, type BrowserHost } from '../backend/browser-host.js';
 import { createFakeBridge, type FakeBridge } from '../backend/fake-bridge.js';
 import { WS_PATH, type WsPush, type WsReply } from '../contract/ipc-contract.js';
 import { createProfileStore } from '../backend/profiles/profile-store.js';
-import { parseUiArgs, runUiWith } from './ui-command.js';
+import { openBrowser, parseUiArgs, runUiWith, type OpenEnv } from './ui-command.js';
 
 let tmp: string;
 let renderer: string;
@@ -127,35 +127,93 @@ class Client {
   }
 }
 
+/** Spends the pairing URL; returns the Cookie header value for the session. */
+async function pair(port: number, url: string, headers: Record<string, string> = {}): Promise<{ cookie: string; res: Res }> {
+  const res = await get(port, new URL(url).pathname, headers);
+  const set = String(res.headers['set-cookie']?.[0] ?? '');
+  return { cookie: set.split(';')[0] ?? '', res };
+}
+
 describe('browser host', () => {
   let host: BrowserHost;
   let backend: Backend;
   let port: number;
   let good: Record<string, string>;
+  let cookie: string;
+  let withCookie: Record<string, string>;
   beforeEach(async () => {
     bridges = [];
     backend = fakeBackend(path.join(tmp, `data-${Date.now()}-${Math.random()}`));
     host = await startBrowserHost({ backend, rendererDir: renderer, port: 0 });
     port = host.port;
     good = { host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}` };
+    cookie = '';
   });
   afterEach(async () => {
     await backend.dispose();
     await host.close();
   });
+  const paired = async () => {
+    cookie = (await pair(port, host.url)).cookie;
+    withCookie = { cookie };
+    expect(cookie).toMatch(new RegExp(`^vxbridge_session_${port}=[0-9a-f]{64}$`));
+  };
 
-  it('binds to loopback with a 32-byte hex token in the URL', () => {
+  it('binds to loopback with a one-time pairing URL (32 random bytes, hex)', () => {
     expect(host.host).toBe('127.0.0.1');
-    expect(host.token).toMatch(/^[0-9a-f]{64}$/);
-    expect(host.url).toBe(`http://127.0.0.1:${port}/?token=${host.token}`);
+    expect(host.origin).toBe(`http://127.0.0.1:${port}`);
+    expect(host.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/pair/[0-9a-f]{64}$`));
+    expect(host.cookieName).toBe(`vxbridge_session_${port}`);
   });
 
-  it('serves the page only with the right token, with a strict CSP', async () => {
+  it('pairing sets an HttpOnly, SameSite=Strict session cookie and redirects (303) to /', async () => {
+    const { res, cookie: c } = await pair(port, host.url);
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    const set = res.headers['set-cookie'] ?? [];
+    expect(set).toHaveLength(1);
+    const attrs = (set[0] ?? '').split(';').map((x) => x.trim());
+    expect(attrs).toContain('HttpOnly');
+    expect(attrs).toContain('SameSite=Strict');
+    expect(attrs).toContain('Path=/');
+    expect(attrs.some((a) => /^(Max-Age|Expires|Domain)=/i.test(a))).toBe(false); // a session cookie, this host only
+    expect((await get(port, '/', { cookie: c })).body).toBe(INDEX);
+  });
+
+  it('the pairing token works once; a new one can be issued and the old unused one dies', async () => {
+    await paired();
+    const again = await get(port, new URL(host.url).pathname);
+    expect(again.status).toBe(403);
+    expect(again.body).toContain('restart `ubdg ui`'.replace('restart', 'Restart'));
+    expect(again.body).toContain('SIGUSR1');
+    expect(again.headers['set-cookie']).toBeUndefined();
+    // The browser that paired may reload the pairing URL: it is just sent on.
+    expect((await get(port, new URL(host.url).pathname, withCookie)).status).toBe(303);
+    const second = host.newPairingUrl();
+    const third = host.newPairingUrl();
+    expect(second).not.toBe(host.url);
+    expect((await get(port, new URL(second).pathname)).status).toBe(403); // superseded by `third`
+    const p3 = await pair(port, third);
+    expect(p3.res.status).toBe(303);
+    expect(p3.cookie).not.toBe(cookie);
+    expect((await get(port, '/', { cookie: p3.cookie })).status).toBe(200);
+    expect((await get(port, '/', withCookie)).status).toBe(200); // the first session lives on
+    for (const bad of ['/pair/', `/pair/${'0'.repeat(64)}`, '/pair/x', `/?pair=${new URL(third).pathname.slice(6)}`, '/?token=x']) {
+      const r = await get(port, bad);
+      expect(r.status, bad).toBe(403);
+      expect(r.headers['set-cookie'], bad).toBeUndefined();
+    }
+  });
+
+  it('serves the page only with the session cookie, with a strict CSP', async () => {
     expect((await get(port, '/')).status).toBe(403);
-    expect((await get(port, '/?token=')).status).toBe(403);
-    expect((await get(port, `/?token=${'0'.repeat(64)}`)).status).toBe(403);
-    expect((await get(port, `/?token=${host.token}x`)).status).toBe(403);
-    const ok = await get(port, `/?token=${host.token}`);
+    expect((await get(port, '/', { cookie: `vxbridge_session_${port}=${'0'.repeat(64)}` })).status).toBe(403);
+    await paired();
+    expect((await get(port, '/', { cookie: `${cookie}x` })).status).toBe(403);
+    expect((await get(port, '/', { cookie: cookie.replace(`_${port}=`, `_${port + 1}=`) })).status).toBe(403);
+    const ok = await get(port, '/', { cookie: `other=1; ${cookie}; more=2` });
     expect(ok.status).toBe(200);
     expect(ok.body).toBe(INDEX);
     expect(ok.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -164,46 +222,110 @@ describe('browser host', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).toContain(`ws://127.0.0.1:${port}`);
     expect(ok.headers['referrer-policy']).toBe('no-referrer');
-    expect((await get(port, `/index.html?token=${host.token}`)).status).toBe(200);
+    expect((await get(port, '/index.html', withCookie)).status).toBe(200);
+  });
+
+  it('decides on the resolved path: encoded, doubled, trailing-slash and dot-segment pages need the cookie', async () => {
+    const variants = [
+      '/%69ndex.html',
+      '//index.html',
+      '/index.html/',
+      '/./index.html',
+      '/assets/../index.html',
+      '/%2e/index.html',
+      '///',
+      '/.',
+      '/assets/..',
+      '/%2Findex.html',
+      '/assets//app.js',
+      '/assets/app.js/',
+      '/%61ssets/app.js',
+    ];
+    for (const p of variants) {
+      const r = await get(port, p);
+      expect(r.status, p).toBe(403);
+      expect(r.body, p).not.toContain('<!doctype html>');
+      expect(r.body, p).not.toContain('console.log');
+    }
+    await paired();
+    for (const p of variants) {
+      const r = await get(port, p, withCookie);
+      expect(r.status, p).toBe(200);
+    }
+    expect(resolvedPath('/%69ndex.html')).toBe('/index.html');
+    expect(resolvedPath('//index.html')).toBe('/index.html');
+    expect(resolvedPath('/index.html/')).toBe('/index.html');
+    expect(resolvedPath('/a/../../b')).toBe('/b');
+    for (const odd of ['/%zz', '/%00', '/a%5cb', '/a\\b']) expect(resolvedPath(odd), odd).toBeNull();
+    for (const odd of ['/%zz', '/%00/index.html', '/..%5cindex.html']) {
+      expect((await get(port, odd, withCookie)).status, odd).toBe(400);
+      expect((await get(port, odd)).status, odd).toBe(400);
+    }
+  });
+
+  it('bounces a cookieless cross-site page navigation once through a same-origin refresh', async () => {
+    const nav = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' };
+    const r = await get(port, '/', nav);
+    expect(r.status).toBe(200);
+    expect(r.body).toContain('http-equiv="refresh" content="0;url=/"');
+    expect(r.body).not.toContain('root');
+    expect((await get(port, '/', { ...nav, 'sec-fetch-site': 'same-origin' })).status).toBe(403);
+    expect((await get(port, '/assets/app.js', nav)).status).toBe(403);
   });
 
   it('serves assets, never files outside the renderer folder', async () => {
-    const js = await get(port, '/assets/app.js');
+    expect((await get(port, '/assets/app.js')).status).toBe(403);
+    await paired();
+    const js = await get(port, '/assets/app.js', withCookie);
     expect(js.status).toBe(200);
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
-    for (const p of ['/../secret.txt', '/assets/../../secret.txt', '/%2e%2e/secret.txt', '/assets/%2e%2e%2f%2e%2e%2fsecret.txt', '/..%5csecret.txt', '/nope.js']) {
-      const r = await get(port, p);
+    for (const p of ['/../secret.txt', '/assets/../../secret.txt', '/%2e%2e/secret.txt', '/assets/%2e%2e%2f%2e%2e%2fsecret.txt', '/nope.js']) {
+      const r = await get(port, p, withCookie);
       expect(r.status, p).toBe(404);
       expect(r.body).not.toContain('outside');
     }
+    const bs = await get(port, '/..%5csecret.txt', withCookie);
+    expect(bs.status).toBe(400);
+    expect(bs.body).not.toContain('outside');
   });
 
-  it('rejects a foreign Host (DNS rebinding) on pages, assets and upgrades', async () => {
+  it('rejects a foreign Host (DNS rebinding) on pages, pairing, assets and upgrades', async () => {
     for (const h of ['evil.example:' + port, `127.0.0.1:${port + 1}`, 'localhost', `attacker.127.0.0.1.nip.io:${port}`]) {
-      expect((await get(port, `/?token=${host.token}`, { host: h })).status, h).toBe(403);
-      expect((await get(port, '/assets/app.js', { host: h })).status, h).toBe(403);
-      expect(await connect(port, `?token=${host.token}`, { ...good, host: h, origin: `http://${h}` }), h).toBe(403);
+      expect((await get(port, new URL(host.url).pathname, { host: h })).status, h).toBe(403);
     }
-    expect((await get(port, `/?token=${host.token}`, { host: `localhost:${port}` })).status).toBe(200);
+    await paired(); // the token was not spent by the foreign-Host requests
+    for (const h of ['evil.example:' + port, `127.0.0.1:${port + 1}`, 'localhost', `attacker.127.0.0.1.nip.io:${port}`]) {
+      expect((await get(port, '/', { host: h, cookie })).status, h).toBe(403);
+      expect((await get(port, '/assets/app.js', { host: h, cookie })).status, h).toBe(403);
+      expect(await connect(port, '', { ...good, cookie, host: h, origin: `http://${h}` }), h).toBe(403);
+    }
+    expect((await get(port, '/', { host: `localhost:${port}`, cookie })).status).toBe(200);
   });
 
-  it('rejects upgrades without the token or with a foreign Origin', async () => {
-    // Right Host and Origin, wrong/missing token: handshake, then close 4401 (the page can say "token"), nothing invoked.
-    for (const q of ['', '?token=wrong', `?token=${'0'.repeat(64)}`]) {
-      const r = await refusedClose(port, q, good);
-      expect(r, q).toEqual({ code: 4401, reason: 'token refused', messages: [] });
+  it('refuses the WebSocket without the session cookie, or with a foreign Origin', async () => {
+    // Right Host and Origin, no/wrong session: handshake, then close 4401 (the page can say why), nothing invoked.
+    for (const c of ['', `vxbridge_session_${port}=wrong`, `vxbridge_session_${port}=${'0'.repeat(64)}`]) {
+      const r = await refusedClose(port, `?token=x`, c ? { ...good, cookie: c } : good);
+      expect(r, c).toEqual({ code: 4401, reason: 'session refused', messages: [] });
     }
+    await paired();
+    // The pairing token itself is no WebSocket credential.
+    expect(await refusedClose(port, `?pair=${new URL(host.url).pathname.slice(6)}`, good)).toMatchObject({ code: 4401 });
     expect(bridges).toHaveLength(0);
-    expect(await connect(port, `?token=${host.token}`, { host: good.host ?? '' })).toBe(403); // no Origin
-    expect(await connect(port, `?token=${host.token}`, { ...good, origin: 'http://evil.example' })).toBe(403);
-    expect(await connect(port, `?token=${host.token}`, { ...good, origin: `https://127.0.0.1:${port}` })).toBe(403);
-    expect(await connect(port, `?token=${host.token}`, { ...good, origin: 'null' })).toBe(403);
+    expect(await connect(port, '', { host: good.host ?? '', cookie })).toBe(403); // no Origin
+    expect(await connect(port, '', { ...good, cookie, origin: 'http://evil.example' })).toBe(403);
+    expect(await connect(port, '', { ...good, cookie, origin: `https://127.0.0.1:${port}` })).toBe(403);
+    expect(await connect(port, '', { ...good, cookie, origin: 'null' })).toBe(403);
+    const ws = await connect(port, '', { ...good, cookie });
+    expect(ws).toBeInstanceOf(WebSocket);
+    if (ws instanceof WebSocket) ws.close();
   });
 
   it('answers 400 to an absolute-form or odd request target, and keeps serving', async () => {
-    const hostHdr = `Host: 127.0.0.1:${port}\r\n`;
+    await paired();
+    const hostHdr = `Host: 127.0.0.1:${port}\r\nCookie: ${cookie}\r\n`;
     const upgradeHdrs = `Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: http://127.0.0.1:${port}\r\n`;
-    for (const target of ['http://a:b:c/', `http://127.0.0.1:${port}/?token=${host.token}`, '*', `//evil.example${WS_PATH}`]) {
+    for (const target of ['http://a:b:c/', `http://127.0.0.1:${port}/`, '*', `//evil.example${WS_PATH}`]) {
       const page = await rawRequest(port, `GET ${target} HTTP/1.1\r\n${hostHdr}Connection: close\r\n\r\n`);
       expect(page, target).toMatch(/^HTTP\/1\.1 (400|404) /);
       expect(page, target).not.toContain('<!doctype html>');
@@ -211,14 +333,15 @@ describe('browser host', () => {
       expect(up, target).toMatch(/^HTTP\/1\.1 (400|404) /);
     }
     expect(await rawRequest(port, `GET http://a:b:c/ HTTP/1.1\r\n${hostHdr}Connection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400 /);
-    expect((await get(port, `/?token=${host.token}`)).status).toBe(200);
-    const ws = await connect(port, `?token=${host.token}`, good);
+    expect((await get(port, '/', withCookie)).status).toBe(200);
+    const ws = await connect(port, '', { ...good, cookie });
     expect(ws).toBeInstanceOf(WebSocket);
     if (ws instanceof WebSocket) ws.close();
   });
 
   it('answers requests and pushes snapshots over the WebSocket', async () => {
-    const ws = await connect(port, `?token=${host.token}`, good);
+    await paired();
+    const ws = await connect(port, '', { ...good, cookie });
     expect(ws).toBeInstanceOf(WebSocket);
     const c = new Client(ws as WebSocket);
     expect(await c.call('app:info', [])).toMatchObject({ result: { ok: true, value: { version: '0.0.1', host: 'browser' } } });
@@ -236,7 +359,8 @@ describe('browser host', () => {
   });
 
   it('answers malformed messages with errors and keeps the connection', async () => {
-    const ws = (await connect(port, `?token=${host.token}`, good)) as WebSocket;
+    await paired();
+    const ws = (await connect(port, '', { ...good, cookie })) as WebSocket;
     const c = new Client(ws);
     const replies = () => c.raw.filter((m): m is WsReply => typeof m === 'object' && m !== null && 'id' in m);
     ws.send('not json');
@@ -257,7 +381,8 @@ describe('browser host', () => {
   it('says so when the renderer is not built', async () => {
     const h2 = await startBrowserHost({ backend, rendererDir: path.join(tmp, 'missing'), port: 0 });
     try {
-      const r = await get(h2.port, `/?token=${h2.token}`, { host: `127.0.0.1:${h2.port}` });
+      const { cookie: c } = await pair(h2.port, h2.url, { host: `127.0.0.1:${h2.port}` });
+      const r = await get(h2.port, '/', { host: `127.0.0.1:${h2.port}`, cookie: c });
       expect(r.status).toBe(503);
       expect(r.body).toContain('npm run build:renderer');
     } finally {
@@ -296,27 +421,45 @@ describe('ubdg ui command', () => {
     return { io: { stdout: out, stderr: err }, text: () => ({ stdout, stderr }) };
   }
 
-  it('prints the URL, serves, and stops the bridge on a signal', async () => {
+  it('prints the one-time URL once, serves, prints a new one on request, and stops the bridge on a signal', async () => {
     bridges = [];
     const { io: streams, text } = io();
     let stop: (sig: string) => void = () => undefined;
+    let askPair: () => void = () => undefined;
     let url = '';
     const opened: string[] = [];
     const done = runUiWith(['--port', '0'], streams, {
       rendererDir: renderer,
       makeBackend: async (dir) => fakeBackend(dir),
-      openBrowser: (u) => opened.push(u),
+      openBrowser: (u) => {
+        opened.push(u);
+        return { opened: false, reason: 'test: no browser' };
+      },
       untilStopped: () => new Promise((r) => (stop = r)),
-      onListening: (u) => (url = u),
+      onListening: (u) => (url ||= u),
+      onPairRequest: (l) => {
+        askPair = l;
+        return () => (askPair = () => undefined);
+      },
     });
     await expect.poll(() => url).not.toBe('');
     expect(text().stdout).toBe(`vxbridge UI: ${url}\n`);
-    expect(text().stdout).toMatch(/^vxbridge UI: http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}\n$/);
+    expect(text().stdout).toMatch(/^vxbridge UI: http:\/\/127\.0\.0\.1:\d+\/pair\/[0-9a-f]{64}\n$/);
+    expect(text().stderr).toContain('works ONCE');
+    expect(text().stderr).toContain('no browser opened: test: no browser');
     expect(opened).toEqual([url]);
     const u = new URL(url);
     const port = Number(u.port);
-    expect((await get(port, `/${u.search}`)).status).toBe(200);
-    const ws = (await connect(port, u.search, { host: u.host, origin: u.origin })) as WebSocket;
+    const { cookie } = await pair(port, url);
+    expect((await get(port, u.pathname)).status).toBe(403); // spent
+    expect((await get(port, '/', { cookie })).status).toBe(200);
+    askPair();
+    const lines = text().stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    const fresh = lines[1]?.replace('vxbridge UI: ', '') ?? '';
+    expect(fresh).toMatch(/\/pair\/[0-9a-f]{64}$/);
+    expect((await pair(port, fresh)).res.status).toBe(303);
+    const ws = (await connect(port, '', { host: u.host, origin: u.origin, cookie })) as WebSocket;
     const c = new Client(ws);
     expect((await c.call('bridge:start', [['1#W:E@eth0', '1#V:E@10.0.0.1:0']])).result.ok).toBe(true);
     stop('SIGTERM');
@@ -365,5 +508,93 @@ describe('ubdg ui command', () => {
     });
     expect(code).toBe(2);
     expect(text().stderr).toContain('Usage: ubdg ui');
+  });
+});
+
+describe('opening the browser', () => {
+  const URL1 = `http://127.0.0.1:4242/pair/${'ab'.repeat(32)}`;
+  let dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    dirs = [];
+  });
+  function env(uid: number | undefined, vars: NodeJS.ProcessEnv = {}) {
+    const spawned: { cmd: string; args: readonly string[]; options: { uid?: number; gid?: number } }[] = [];
+    const chowned: [string, number, number][] = [];
+    const t = fs.mkdtempSync(path.join(os.tmpdir(), 'vxb-open-'));
+    dirs.push(t);
+    const e: OpenEnv = {
+      platform: 'linux',
+      uid,
+      env: vars,
+      tmpdir: t,
+      spawn: (cmd, args, options) => spawned.push({ cmd, args, options }),
+      chown: (f, u, g) => chowned.push([f, u, g]),
+    };
+    return { e, spawned, chowned, tmp: t };
+  }
+
+  it('opens a 0600 redirect file in a 0700 folder: the token is on no command line', () => {
+    const { e, spawned } = env(1000);
+    const r = openBrowser(URL1, e);
+    expect(r.opened).toBe(true);
+    const file = r.file ?? '';
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
+    const html = fs.readFileSync(file, 'utf8');
+    expect(html).toContain(`<meta http-equiv="refresh" content="0;url=${URL1}">`);
+    expect(spawned).toEqual([{ cmd: 'xdg-open', args: [file], options: {} }]);
+    for (const s of spawned) expect(JSON.stringify(s)).not.toContain('ab'.repeat(32));
+    r.cleanup?.();
+    expect(fs.existsSync(path.dirname(file))).toBe(false);
+  });
+
+  it('as root without SUDO_USER: no browser, and says why', () => {
+    const { e, spawned, tmp: t } = env(0, {});
+    const r = openBrowser(URL1, e);
+    expect(r.opened).toBe(false);
+    expect(r.reason).toContain('root');
+    expect(spawned).toEqual([]);
+    expect(fs.readdirSync(t)).toEqual([]); // nothing written either
+    expect(openBrowser(URL1, env(0, { SUDO_USER: 'root', SUDO_UID: '0' }).e).opened).toBe(false);
+  });
+
+  it('as root under sudo: opens as the invoking user, with the file handed to that user', () => {
+    const { e, spawned, chowned } = env(0, { SUDO_USER: 'alice', SUDO_UID: '1000', SUDO_GID: '1001' });
+    const r = openBrowser(URL1, e);
+    expect(r.opened).toBe(true);
+    const file = r.file ?? '';
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(chowned).toEqual([
+      [path.dirname(file), 1000, 1001],
+      [file, 1000, 1001],
+    ]);
+    expect(spawned).toEqual([{ cmd: 'runuser', args: ['-u', 'alice', '--', 'xdg-open', file], options: {} }]);
+    for (const s of spawned) expect(JSON.stringify(s)).not.toContain('ab'.repeat(32));
+    r.cleanup?.();
+  });
+
+  it('runUiWith says why no browser was opened', async () => {
+    const out = new PassThrough();
+    const err = new PassThrough();
+    let stderr = '';
+    err.on('data', (d: Buffer) => (stderr += d.toString()));
+    let stop: (sig: string) => void = () => undefined;
+    let url = '';
+    const done = runUiWith(
+      ['--port', '0'],
+      { stdout: out, stderr: err },
+      {
+        rendererDir: renderer,
+        makeBackend: async (dir) => fakeBackend(dir),
+        openBrowser: (u) => openBrowser(u, env(0, {}).e),
+        untilStopped: () => new Promise((r) => (stop = r)),
+        onListening: (u) => (url = u),
+      },
+    );
+    await expect.poll(() => url).not.toBe('');
+    expect(stderr).toContain('no browser opened: running as root without SUDO_USER');
+    stop('SIGINT');
+    expect(await done).toBe(0);
   });
 });

@@ -113,8 +113,9 @@ export type VxbridgeApi = {
 };
 
 // ---- Browser host wire format (`ubdg ui`): the same channels over one WebSocket.
-// The page is served at http://127.0.0.1:PORT/?token=T and connects to
-// ws://127.0.0.1:PORT/ipc?token=T. Every message is one JSON object.
+// The page is paired once through http://127.0.0.1:PORT/pair/<one-time token>,
+// which sets an HttpOnly session cookie, and connects to ws://127.0.0.1:PORT/ipc
+// with that cookie (electron/backend/browser-host.ts). Every message is one JSON object.
 
 export const WS_PATH = '/ipc';
 

@@ -35,7 +35,7 @@ try {
   await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => window.__cspViolation(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`)));
   page.on('console', (m) => /Content Security Policy|Refused/i.test(m.text()) && problems.push(m.text()));
   page.on('pageerror', (e) => problems.push(String(e)));
-  await page.goto(`http://127.0.0.1:${port}/?token=test`);
+  await page.goto(`http://127.0.0.1:${port}/`);
   await page.waitForSelector('.app-header', { timeout: 10_000 });
   await page.waitForTimeout(1500);
   // Exercise style props (CSSOM) and SVG: open the NIC dropdown and the paste dialog.

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { nodeAtomicFs, sweepTempFiles, writeFileAtomic, type AtomicFs } from './atomic-write.js';
+import { isTempFileName, nodeAtomicFs, sweepTempFiles, tempFileName, writeFileAtomic, type AtomicFs } from './atomic-write.js';
 
 let dir: string;
 beforeEach(() => {
@@ -88,13 +88,42 @@ await writeFileAtomic(${JSON.stringify(f)}, 'n'.repeat(10000), { fs });
 });
 
 describe('sweepTempFiles', () => {
+  const A1 = '.a.json.0123456789abcdef.vxbridge.tmp';
+  const A2 = '.a.json.fedcba9876543210.vxbridge.tmp';
   it('removes only stale temp files', async () => {
-    fs.writeFileSync(path.join(dir, '.a.json.1.abc.tmp'), 'x');
-    fs.writeFileSync(path.join(dir, '.a.json.2.def.tmp'), 'x');
+    fs.writeFileSync(path.join(dir, A1), 'x');
+    fs.writeFileSync(path.join(dir, A2), 'x');
     fs.writeFileSync(path.join(dir, 'a.json'), 'x');
     const old = new Date(Date.now() - 3600_000);
-    fs.utimesSync(path.join(dir, '.a.json.1.abc.tmp'), old, old);
+    fs.utimesSync(path.join(dir, A1), old, old);
     expect(await sweepTempFiles(dir)).toBe(1);
-    expect(fs.readdirSync(dir).sort()).toEqual(['.a.json.2.def.tmp', 'a.json']);
+    expect(fs.readdirSync(dir).sort()).toEqual([A2, 'a.json']);
+  });
+
+  it('names its temp files so that the sweep recognizes them, and only them', () => {
+    const name = tempFileName('/x/lab.json');
+    expect(name).toMatch(/^\.lab\.json\.[0-9a-f]{16}\.vxbridge\.tmp$/);
+    expect(isTempFileName(name)).toBe(true);
+    for (const other of [
+      '.notes.tmp',
+      '.a.json.1.abc.tmp',
+      '.bashrc.swp.tmp',
+      'a.json.0123456789abcdef.vxbridge.tmp',
+      '.a.json.0123456789ABCDEF.vxbridge.tmp',
+      '.x.0123456789abcde.vxbridge.tmp',
+    ]) {
+      expect(isTempFileName(other), other).toBe(false);
+    }
+  });
+
+  it("never removes a user's own .*.tmp files (a data dir such as --data-dir ~)", async () => {
+    const home = path.join(dir, 'home');
+    fs.mkdirSync(home);
+    const mine = ['.notes.tmp', '.session.1234.abcdef.tmp', '.x.tmp'];
+    for (const n of [...mine, A1]) fs.writeFileSync(path.join(home, n), 'user data');
+    const old = new Date(Date.now() - 30 * 86400_000);
+    for (const n of [...mine, A1]) fs.utimesSync(path.join(home, n), old, old);
+    expect(await sweepTempFiles(home)).toBe(1);
+    expect(fs.readdirSync(home).sort()).toEqual([...mine].sort());
   });
 });

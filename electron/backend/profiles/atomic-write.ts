@@ -2,7 +2,9 @@
 // rename it over the target (atomic on POSIX and on NTFS), fsync the folder.
 // A crash at any point leaves either the old file or the new one, never a
 // truncated or empty file. Leftover temp files (crash between write and rename)
-// start with "." and end with ".tmp"; readers skip them, sweepTempFiles removes them.
+// are named `.<target name>.<16 hex>.vxbridge.tmp` (TEMP_NAME_RE); readers skip
+// them, sweepTempFiles removes them and nothing else (the data dir may be a
+// folder the user also keeps files in, such as `--data-dir ~` with `.notes.tmp`).
 
 import { randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
@@ -37,10 +39,18 @@ export const nodeAtomicFs: AtomicFs = {
   },
 };
 
-export const TEMP_SUFFIX = '.tmp';
+export const TEMP_SUFFIX = '.vxbridge.tmp';
+/** Only what writeFileAtomic produces: "." + target name + "." + 16 hex digits + TEMP_SUFFIX. */
+const TEMP_NAME_RE = /^\..+\.[0-9a-f]{16}\.vxbridge\.tmp$/;
 
+/** A temp file of writeFileAtomic's (never another program's or the user's `.*.tmp`). */
 export function isTempFileName(name: string): boolean {
-  return name.startsWith('.') && name.endsWith(TEMP_SUFFIX);
+  return TEMP_NAME_RE.test(name);
+}
+
+/** The temp file name writeFileAtomic uses for `target` (exported for tests). */
+export function tempFileName(target: string): string {
+  return `.${path.basename(target)}.${randomBytes(8).toString('hex')}${TEMP_SUFFIX}`;
 }
 
 /** Windows: rename fails with EPERM/EACCES/EBUSY while a virus scanner or indexer holds the target. */
@@ -69,7 +79,7 @@ export interface AtomicWriteOptions {
 export async function writeFileAtomic(target: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const fs = options.fs ?? nodeAtomicFs;
   const dir = path.dirname(target);
-  const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+  const tmp = path.join(dir, tempFileName(target));
   let renamed = false;
   try {
     const fh = await fs.open(tmp, 'wx', options.mode ?? 0o600);

@@ -163,6 +163,33 @@ describe('profile store', () => {
     expect((await rejection(store.importJson('{"version":1,"name":"x","legs":[5]}'))).message).toContain('legs[0]: expected a leg string');
   });
 
+  it('never arms auto-start on import: the user turns it on', async () => {
+    const text = JSON.stringify(profile('armed', ['1#W:E@eth0'], { autoStart: true }));
+    const s = await store.importJson(text);
+    expect(s.name).toBe('armed');
+    const loaded = await store.load('armed');
+    expect(loaded.autoStart).toBeUndefined();
+    expect(JSON.parse(fs.readFileSync(file('armed'), 'utf8'))).not.toHaveProperty('autoStart');
+    // It is the most recent profile now, and still nothing auto-starts.
+    expect(await open().autoStartProfile()).toBeNull();
+    await store.save({ ...loaded, autoStart: true });
+    expect((await open().autoStartProfile())?.name).toBe('armed');
+  });
+
+  it("sweeps only its own temp files from the data dir, never the user's", async () => {
+    await store.list();
+    const notes = path.join(dataDir, '.notes.tmp');
+    const ours = path.join(dataDir, '.recent.json.0123456789abcdef.vxbridge.tmp');
+    fs.writeFileSync(notes, 'my notes');
+    fs.writeFileSync(ours, '[');
+    const old = new Date(Date.now() - 3600_000);
+    fs.utimesSync(notes, old, old);
+    fs.utimesSync(ours, old, old);
+    await open().list();
+    expect(fs.readFileSync(notes, 'utf8')).toBe('my notes');
+    expect(fs.existsSync(ours)).toBe(false);
+  });
+
   it('flags profiles with typed keys in the list', async () => {
     await store.save(profile('plain'));
     await store.save(profile('typed', ['5000#V:E@10.0.0.1:0*s3cret']));
@@ -235,7 +262,7 @@ describe('profile store', () => {
 
   it('ignores and sweeps leftover temp files', async () => {
     await store.save(profile('a'));
-    const tmp = path.join(dataDir, 'profiles', '.a.json.123.abcdef.tmp');
+    const tmp = path.join(dataDir, 'profiles', '.a.json.0123456789abcdef.vxbridge.tmp');
     fs.writeFileSync(tmp, '{"half');
     expect((await store.list()).map((p) => p.name)).toEqual(['a']);
     const old = new Date(Date.now() - 3600_000);

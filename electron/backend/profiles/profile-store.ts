@@ -293,7 +293,10 @@ export function createProfileStore(options: ProfileStoreOptions): ProfileStore {
           name = parsed.value.name.slice(0, PROFILE_NAME_MAX - suffix.length).trimEnd() + suffix;
           if (n > 999) throw new ProfileError('exists', `Too many profiles named like "${parsed.value.name}".`);
         }
-        const p: Profile = { ...parsed.value, name, updatedAt: now().toISOString() };
+        // An imported profile never arms auto-start: a file from elsewhere must not
+        // start bridging on the next launch; the user turns it on after looking at it.
+        const { autoStart: _dropped, ...imported } = parsed.value;
+        const p: Profile = { ...imported, name, updatedAt: now().toISOString() };
         await writeProfile(p);
         await updateRecent((l) => [p.name, ...l.filter((x) => !sameName(x, p.name))]).catch(() => undefined);
         return summary(p);

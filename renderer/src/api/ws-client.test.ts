@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WsRequest } from '../../../electron/contract/ipc-contract.js';
 import type { LinkStatus } from './host.js';
-import { createWsHost, NOT_CONNECTED, wsUrlFromLocation, type SocketLike } from './ws-client.js';
+import { createWsHost, NOT_CONNECTED, SESSION_REFUSED, wsUrlFromLocation, type SocketLike } from './ws-client.js';
 
 class FakeSocket implements SocketLike {
   readyState = 0;
@@ -41,7 +41,7 @@ afterEach(() => vi.useRealTimers());
 
 function host() {
   return createWsHost({
-    url: 'ws://127.0.0.1:8080/ipc?token=abc',
+    url: 'ws://127.0.0.1:8080/ipc',
     createSocket: (url) => {
       const s = new FakeSocket(url);
       sockets.push(s);
@@ -53,10 +53,9 @@ function host() {
 }
 
 describe('WebSocket API client', () => {
-  it('builds the socket address from the page address and its token', () => {
-    expect(wsUrlFromLocation({ protocol: 'http:', host: '127.0.0.1:8080', search: '?token=a+b' })).toBe('ws://127.0.0.1:8080/ipc?token=a%20b');
-    expect(wsUrlFromLocation({ protocol: 'https:', host: 'h', search: '' }, 'T')).toBe('wss://h/ipc?token=T');
-    expect(wsUrlFromLocation({ protocol: 'http:', host: 'h', search: '' })).toBeNull();
+  it('builds the socket address from the page address, with no token in it (the session cookie goes along)', () => {
+    expect(wsUrlFromLocation({ protocol: 'http:', host: '127.0.0.1:8080' })).toBe('ws://127.0.0.1:8080/ipc');
+    expect(wsUrlFromLocation({ protocol: 'https:', host: 'h' })).toBe('wss://h/ipc');
   });
 
   it('pairs replies with requests by id', async () => {
@@ -120,16 +119,17 @@ describe('WebSocket API client', () => {
     expect(states).toEqual(['connected', 'disconnected', 'connecting', 'disconnected', 'connecting', 'connected']);
   });
 
-  it('says so when the token is refused', () => {
+  it('says so when the session is refused (policy close)', () => {
     const h = host();
     last().drop(1008);
-    expect(h.status().detail).toMatch(/token/);
+    expect(h.status().detail).toBe(SESSION_REFUSED);
   });
 
-  it('says so when the host closes with 4401 (what `ubdg ui` sends for a wrong or stale token)', () => {
+  it('says so when the host closes with 4401 (what `ubdg ui` sends without a valid session cookie)', () => {
     const h = host();
     last().drop(4401);
-    expect(h.status().detail).toMatch(/refused the access token/);
+    expect(h.status().detail).toBe(SESSION_REFUSED);
+    expect(h.status().detail).toContain('Open the one-time address that `ubdg ui` printed again');
   });
 
   it('times out a request the host never answers', async () => {

@@ -43,12 +43,15 @@ const DEFAULT_BACKOFF = [500, 1000, 2000, 4000, 8000] as const;
 
 export const NOT_CONNECTED = 'Not connected to the vxbridge host. It may have stopped; reconnecting…';
 
-/** ws(s)://host/ipc?token=T from the page address (?token=T), or null without a token. */
-export function wsUrlFromLocation(loc: { protocol: string; host: string; search: string }, stored?: string | null): string | null {
-  const token = new URLSearchParams(loc.search).get('token') ?? stored ?? null;
-  if (!token) return null;
+/** Shown when the host refuses the socket: this browser has no session (never paired, or the host restarted). */
+export const SESSION_REFUSED =
+  'The vxbridge host does not know this browser (no session, or `ubdg ui` was restarted). Open the one-time address that `ubdg ui` printed again ' +
+  '(it works once: restart `ubdg ui`, or send it SIGUSR1, for a new one).';
+
+/** ws(s)://host/ipc for the page's own host: the session cookie goes along by itself. */
+export function wsUrlFromLocation(loc: { protocol: string; host: string }): string {
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${loc.host}${WS_PATH}?token=${encodeURIComponent(token)}`;
+  return `${scheme}//${loc.host}${WS_PATH}`;
 }
 
 interface Pending {
@@ -113,7 +116,7 @@ export function createWsHost(options: WsClientOptions): ApiHost & { close(): voi
       socket = null;
       const why =
         ev.code === 1008 || ev.code === 4401 || ev.code === 4403
-          ? 'The host refused the access token. Open the address that `ubdg ui` printed.'
+          ? SESSION_REFUSED
           : opened
             ? 'The connection to the vxbridge host was lost.'
             : 'Cannot reach the vxbridge host: it may have stopped (run `ubdg ui` again and open the address it prints).';
