@@ -62,9 +62,35 @@ export interface FloodResult {
  * attack, which a real attacker (on a machine of its own) could not take either.
  * Pin the bridge to the other CPUs (pinAwayFromFlood).
  */
-export function startSpoofFlood(ns: string, dst: string, port: number, vni: number, mode: 'plain' | 'sealed', seconds: number, exclude: readonly string[]): Background {
-  const args = ['-c', String(FLOOD_CPU), 'nice', '-n', '19', 'python3', join(FIXTURES, 'spoof-flood.py'), dst, String(port), String(vni), mode, String(seconds), ...exclude];
-  return new Background(ns, 'taskset', args);
+export function startSpoofFlood(
+  ns: string,
+  dst: string,
+  port: number,
+  vni: number,
+  mode: 'plain' | 'sealed',
+  seconds: number,
+  exclude: readonly string[],
+  /** Packets a second at most; 0: as fast as the flooder's CPU goes. */
+  pps = 0,
+): Background {
+  const args = [
+    `FLOOD_PPS=${pps}`,
+    'taskset',
+    '-c',
+    String(FLOOD_CPU),
+    'nice',
+    '-n',
+    '19',
+    'python3',
+    join(FIXTURES, 'spoof-flood.py'),
+    dst,
+    String(port),
+    String(vni),
+    mode,
+    String(seconds),
+    ...exclude,
+  ];
+  return new Background(ns, 'env', args);
 }
 
 /** The CPU the flooder runs on: the last one. */
