@@ -90,6 +90,12 @@ describe('createProcessBridge', () => {
     expect(events).toEqual([{ type: 'peer-learned', leg: 0, address: '192.0.2.1:4789' }]);
   });
 
+  it('shows a leg whose key comes from a file as encrypted before the first snapshot arrives', () => {
+    const keyed: LegSpec[] = [{ kind: 'V', segment: 7, local: '10.0.0.1', remote: { mode: 'provider' }, keyFile: '/etc/vxbridge/lab.key' }];
+    const bridge = createProcessBridge(keyed, { launch: () => new FakeProcess(), snapshotIntervalMs: 250 });
+    expect(bridge.snapshot().legs[0]?.encrypted).toBe(true);
+  });
+
   it('rejects the start with the process’s error, or when the process dies while starting', async () => {
     const a = setup();
     const s1 = a.bridge.start();

@@ -6,7 +6,7 @@
 
 import type { BridgeHandle, BridgeOptions } from '../../engine/bridge-api.js';
 import type { BridgeEvent } from '../../model/events.js';
-import type { LegSpec } from '../../model/leg-spec.js';
+import { isEncrypted, type LegSpec } from '../../model/leg-spec.js';
 import { formatLeg } from '../../model/leg-grammar.js';
 import { zeroDrops, type BridgeSnapshot } from '../../model/snapshot.js';
 import { describeExit, type DataPlaneChannel, type DataPlaneLauncher, type FromDataPlane } from './protocol.js';
@@ -40,7 +40,7 @@ function placeholderSnapshot(legs: readonly LegSpec[], running: boolean): Bridge
       state: running ? 'starting' : 'stopped',
       warnings: [],
       drops: zeroDrops(),
-      encrypted: spec.kind === 'V' && (spec.key !== undefined || spec.keyEnv !== undefined),
+      encrypted: isEncrypted(spec),
       rxPackets: 0,
       rxBytes: 0,
       txPackets: 0,

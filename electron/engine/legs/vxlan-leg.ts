@@ -88,7 +88,7 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
     this.relays = spec.remote.mode === 'provider';
     this.encrypted = isEncrypted(spec);
     this.overhead = this.encrypted ? SECURE_MIN_LEN : VXLAN_HEADER_LEN;
-    this.peers = new VxlanPeers(spec, options.peerAgeingMs, (p) => this.peerGone(p));
+    this.peers = new VxlanPeers(spec, options.peerAgeingMs, (p) => this.peersGone([p]));
     this.keepaliveMs = options.keepaliveMs ?? ACCESS_KEEPALIVE_S * 1000;
     this.cookies = !this.encrypted && spec.remote.mode === 'provider' ? new CookieJar(spec.segment, now) : null;
     this.unverifiedReplies = new RateLimit(UNVERIFIED_REPLIES_PER_S, 2 * UNVERIFIED_REPLIES_PER_S, now);
@@ -324,7 +324,7 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
     const squatter = this.peers.find(address, port);
     if (squatter !== undefined && squatter !== peer) {
       this.peers.remove(squatter);
-      this.peerGone(squatter);
+      this.peersGone([squatter]);
     }
     const from = this.peers.move(peer, address, port);
     this.ctx.emit({ type: 'peer-moved', leg: this.id, from, to: peer.label });
@@ -405,11 +405,14 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
     this.ctx.emit({ type: 'peer-learned', leg: this.id, address: p.label });
   }
 
-  /** A learned peer expired, was evicted or replaced: its MACs and session go with it. */
-  private peerGone(p: Peer): void {
-    this.ctx.switch.macs.forgetPeers(this, new Set([p]));
-    this.secure?.sessions.forgetPeer(p);
-    this.ctx.emit({ type: 'peer-expired', leg: this.id, address: p.label });
+  /** Learned peers expired, were evicted or replaced: their MACs (one pass) and sessions go with them. */
+  private peersGone(gone: readonly Peer[]): void {
+    if (gone.length === 0) return;
+    this.ctx.switch.macs.forgetPeers(this, new Set(gone));
+    for (const p of gone) {
+      this.secure?.sessions.forgetPeer(p);
+      this.ctx.emit({ type: 'peer-expired', leg: this.id, address: p.label });
+    }
   }
 
   sendTo(frame: Buffer, offset: number, length: number, peer: PeerRef | null): void {
@@ -422,14 +425,7 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
   }
 
   override sweep(now: number): void {
-    const gone = this.peers.expire(now);
-    if (gone.length > 0) {
-      this.ctx.switch.macs.forgetPeers(this, new Set(gone));
-      for (const p of gone) {
-        this.secure?.sessions.forgetPeer(p);
-        this.ctx.emit({ type: 'peer-expired', leg: this.id, address: p.label });
-      }
-    }
+    this.peersGone(this.peers.expire(now));
     this.secure?.sessions.sweep(now);
     if (this.spec.remote.mode === 'access' && now - this.lastKeepalive >= this.keepaliveMs) this.keepalive(now);
   }
