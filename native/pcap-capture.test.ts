@@ -66,7 +66,7 @@ function thrown(fn: () => unknown): CaptureError {
 describe('createPcapCapturePort().open', () => {
   it('opens promiscuous capture with the buffer size and passes every frame in one reused buffer', () => {
     const seen: [Buffer, number, string][] = [];
-    const h = setup().open('eth0', (f, n) => seen.push([f, n, f.subarray(0, n).toString('hex')]), { bufferBytes: 8 << 20 });
+    const h = setup().open('eth0', (f, o, n) => seen.push([f, n, f.subarray(o, o + n).toString('hex')]), { bufferBytes: 8 << 20 });
     const cap = FakeCap.instances[0]!;
     expect(cap.opened).toEqual(['eth0', '', 8 << 20]);
     expect(cap.buffer?.length).toBe(PCAP_SNAPLEN);

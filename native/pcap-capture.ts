@@ -56,15 +56,25 @@ function openCapture(load: CapLoader, platform: NodeJS.Platform, nic: string, on
   handle.setMinBytes?.(0);
   // Frames longer than the buffer come with truncated=true and nbytes = what
   // was copied: they are passed on with that length like any other.
-  handle.on('packet', (nbytes: number) => onFrame(frame, nbytes));
-  return new PcapHandle(handle);
+  handle.on('packet', (nbytes: number) => onFrame(frame, 0, nbytes));
+  return new PcapHandle(handle, platform);
 }
 
 class PcapHandle implements CaptureHandle {
   private readonly scratch = Buffer.allocUnsafe(PCAP_SNAPLEN);
   private closed = false;
 
-  constructor(private readonly cap: CapHandle) {}
+  /** Npcap (Windows) and BPF (macOS) can hand injected frames back to the capture;
+   *  on Linux libpcap injects through the capturing packet socket, which the kernel never loops back to. */
+  readonly echoesInjected: boolean;
+  readonly wireFrames = false;
+
+  constructor(
+    private readonly cap: CapHandle,
+    platform: NodeJS.Platform,
+  ) {
+    this.echoesInjected = platform !== 'linux';
+  }
 
   inject(frame: Buffer, offset: number, length: number): boolean {
     if (this.closed || offset < 0 || length <= 0 || offset + length > frame.length) return false;

@@ -5,7 +5,8 @@
 // one, in this process (its main thread: `cap` must never run in a worker).
 
 import { createBridge } from '../engine/bridge.js';
-import { createNodeUdpPort } from '../engine/ports/node-udp.js';
+import { createDataPlanePorts } from '../../native/data-plane-ports.js';
+import { dataPlaneFromEnv } from './data-plane/data-plane-env.js';
 import type { AppInfo } from '../contract/ipc-contract.js';
 import { SNAPSHOT_INTERVAL_MS } from '../model/defaults.js';
 import { createProfileStore } from './profiles/profile-store.js';
@@ -34,8 +35,10 @@ export function createRealBackend(o: RealBackendOptions): Backend {
   if (launch) {
     build = (legs) => createProcessBridge(legs, { launch, snapshotIntervalMs: SNAPSHOT_INTERVAL_MS });
   } else {
-    const udp = createNodeUdpPort();
-    build = (legs) => createBridge(legs, { capture, udp });
+    build = (legs) => {
+      const ports = createDataPlanePorts(dataPlaneFromEnv(process.env));
+      return createBridge(legs, { capture: ports.capture, udp: ports.udp, ...(ports.aead !== undefined ? { aead: ports.aead } : {}) });
+    };
   }
   return createBackend({
     host: o.host,

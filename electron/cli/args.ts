@@ -3,6 +3,7 @@
 
 import { assertNever } from '../model/assert-never.js';
 import { cliOption } from '../model/cli-options.js';
+import { DATA_PLANE_CHOICES, isDataPlaneChoice, type DataPlaneChoice } from '../model/data-plane.js';
 
 export interface CliArgs {
   readonly command: 'run' | 'help' | 'version' | 'list-nics' | 'ui';
@@ -18,6 +19,8 @@ export interface CliArgs {
   readonly pcapBufferBytes?: number;
   /** Access-mode keepalive period in seconds (undefined = engine default, 20 s). */
   readonly keepaliveS?: number;
+  /** --data-plane (undefined: VXB_DATA_PLANE, else auto). */
+  readonly dataPlane?: DataPlaneChoice;
 }
 
 export type ParsedArgs = { readonly ok: true; readonly args: CliArgs } | { readonly ok: false; readonly error: string };
@@ -31,6 +34,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   let udpBufferBytes: number | undefined;
   let pcapBufferBytes: number | undefined;
   let keepaliveS: number | undefined;
+  let dataPlane: DataPlaneChoice | undefined;
   const legs: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -72,6 +76,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         else pcapBufferBytes = v;
         break;
       }
+      case 'data-plane': {
+        const v = argv[++i];
+        if (!isDataPlaneChoice(v)) return { ok: false, error: `--data-plane needs one of ${DATA_PLANE_CHOICES.join(', ')}, e.g. --data-plane js` };
+        dataPlane = v;
+        break;
+      }
       default:
         return assertNever(option.id, 'option');
     }
@@ -88,6 +98,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     ...(udpBufferBytes !== undefined ? { udpBufferBytes } : {}),
     ...(pcapBufferBytes !== undefined ? { pcapBufferBytes } : {}),
     ...(keepaliveS !== undefined ? { keepaliveS } : {}),
+    ...(dataPlane !== undefined ? { dataPlane } : {}),
   });
 }
 

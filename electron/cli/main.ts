@@ -1,5 +1,6 @@
 // `ubdg`: run a bridge from leg strings, list adapters, or serve the UI.
 
+import { dataPlaneFromEnv } from '../backend/data-plane/data-plane-env.js';
 import { createRequire } from 'node:module';
 import { parseArgs } from './args.js';
 import { EXIT_USAGE, type Io } from './io.js';
@@ -42,6 +43,7 @@ export async function main(argv: readonly string[], io: Io = process): Promise<n
         {
           json: a.json,
           intervalMs: a.interval * 1000,
+          dataPlane: a.dataPlane ?? dataPlaneFromEnv(process.env),
           engine: {
             ...(a.udpBufferBytes !== undefined ? { udpBufferBytes: a.udpBufferBytes } : {}),
             ...(a.pcapBufferBytes !== undefined ? { pcapBufferBytes: a.pcapBufferBytes } : {}),

@@ -6,7 +6,8 @@ import { repeatsText, type BridgeEvent } from '../model/events.js';
 import { MAC_LOCAL_HOLD_MS, MAC_MOVES_PER_S, MACS_PER_PEER_MAX } from '../model/defaults.js';
 import type { LegSpec } from '../model/leg-spec.js';
 import { CaptureError, type CapturePort } from '../engine/ports/capture-port.js';
-import { createNodeUdpPort } from '../engine/ports/node-udp.js';
+import type { DataPlanePorts } from '../../native/data-plane-ports.js';
+import type { DataPlaneChoice } from '../model/data-plane.js';
 import type { BridgeSnapshot } from '../model/snapshot.js';
 import { errorText } from '../model/user-error.js';
 import { EXIT_FAILED, EXIT_USAGE, type Io } from './io.js';
@@ -18,17 +19,27 @@ export interface RunOptions {
   readonly json: boolean;
   readonly intervalMs: number;
   readonly engine?: BridgeOptions;
+  readonly dataPlane: DataPlaneChoice;
 }
 
 const HUMAN_SUMMARY_MS = 10_000;
 
 export async function runBridge(specs: readonly LegSpec[], o: RunOptions, io: Io): Promise<number> {
   const needsCapture = specs.some((s) => s.kind === 'W');
+  let native: Awaited<ReturnType<typeof loadNative>>;
+  let ports: DataPlanePorts;
+  try {
+    native = await loadNative();
+    ports = native.createDataPlanePorts(o.dataPlane);
+  } catch (err) {
+    io.stderr.write(`ubdg: ${errorText(err)}\n`);
+    return EXIT_FAILED;
+  }
+  io.stderr.write(`ubdg: data plane: ${ports.kind}${ports.fallback !== undefined ? ` (${ports.fallback})` : ''}\n`);
   let capture: CapturePort = noCapture;
   if (needsCapture) {
     try {
-      const native = await loadNative();
-      capture = native.createPcapCapturePort();
+      capture = ports.capture;
       const nics = await capture.listNics();
       const chosen = await chooseNics(specs, { nics, resolve: native.resolveNic, table: native.formatNicTable, ask: terminalAsk() });
       if (!chosen.ok) {
@@ -42,7 +53,7 @@ export async function runBridge(specs: readonly LegSpec[], o: RunOptions, io: Io
     }
   }
 
-  const bridge = createBridge(specs, { capture, udp: createNodeUdpPort() }, o.engine);
+  const bridge = createBridge(specs, { capture, udp: ports.udp, ...(ports.aead !== undefined ? { aead: ports.aead } : {}) }, o.engine);
   bridge.onEvent((e) => {
     const line = describeEvent(e, () => bridge.snapshot());
     if (line !== null) io.stderr.write(`ubdg: ${line}\n`);
@@ -116,8 +127,8 @@ export function describeEvent(e: BridgeEvent, snapshot: () => BridgeSnapshot): s
 }
 
 async function loadNative() {
-  const [{ createPcapCapturePort }, { resolveNic, formatNicTable }] = await Promise.all([import('../../native/pcap-capture.js'), import('../../native/resolve-nic.js')]);
-  return { createPcapCapturePort, resolveNic, formatNicTable };
+  const [{ createDataPlanePorts }, { resolveNic, formatNicTable }] = await Promise.all([import('../../native/data-plane-ports.js'), import('../../native/resolve-nic.js')]);
+  return { createDataPlanePorts, resolveNic, formatNicTable };
 }
 
 /** For bridges without W legs: pcap is never loaded. */

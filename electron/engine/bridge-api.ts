@@ -3,6 +3,7 @@
 
 import type { LegSpec } from '../model/leg-spec.js';
 import type { CapturePort } from './ports/capture-port.js';
+import type { AeadFactory } from './ports/aead-port.js';
 import type { UdpPort } from './ports/udp-port.js';
 import type { BridgeEvent } from '../model/events.js';
 import type { BridgeSnapshot } from '../model/snapshot.js';
@@ -16,6 +17,8 @@ export interface EnginePorts {
   readonly capture: CapturePort;
   readonly udp: UdpPort;
   readonly clock?: Clock;
+  /** The AEAD of secure legs (default: node:crypto). */
+  readonly aead?: AeadFactory;
 }
 
 export interface BridgeOptions {

@@ -4,7 +4,7 @@
 
 import { ACCESS_KEEPALIVE_S } from './defaults.js';
 
-export type CliOptionId = 'help' | 'version' | 'list-nics' | 'json' | 'dry-run' | 'interval' | 'keepalive' | 'udp-buffer' | 'pcap-buffer';
+export type CliOptionId = 'help' | 'version' | 'list-nics' | 'json' | 'dry-run' | 'interval' | 'keepalive' | 'udp-buffer' | 'pcap-buffer' | 'data-plane';
 
 export interface CliOption {
   readonly id: CliOptionId;
@@ -27,6 +27,12 @@ export const CLI_OPTIONS: readonly CliOption[] = [
   },
   { id: 'udp-buffer', names: ['--udp-buffer'], value: 'SIZE', help: 'UDP socket buffer of tunnel legs (default 4M; Linux caps it at net.core.rmem_max)' },
   { id: 'pcap-buffer', names: ['--pcap-buffer'], value: 'SIZE', help: 'capture buffer of adapter legs (default 8M)' },
+  {
+    id: 'data-plane',
+    names: ['--data-plane'],
+    value: 'auto|native|js',
+    help: 'native: AF_PACKET and batched UDP in native code (Linux); js: pcap and Node sockets (portable); auto (default): native where it loads. VXB_DATA_PLANE sets it too',
+  },
   { id: 'list-nics', names: ['--list-nics', '-l'], help: 'list adapters' },
   { id: 'help', names: ['--help', '-h'], help: 'this help' },
   { id: 'version', names: ['--version', '-V'], help: 'version' },

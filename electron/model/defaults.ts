@@ -55,6 +55,17 @@ export const UDP_BUFFER_BYTES = 4 * 1024 * 1024;
  *  nothing at up to 410 k frames/s, 32 MiB gained nothing more. */
 export const PCAP_BUFFER_BYTES = 8 * 1024 * 1024;
 
+/** Native data plane: after traffic, keep polling the sockets this long, µs,
+ *  before the thread sleeps. A reply within it needs no wake-up (most of an idle
+ *  round trip's cost on a VM); idle, it costs nothing. VXB_SPIN_US overrides. */
+export const NATIVE_SPIN_US = 50;
+
+/** Native data plane: a frame or datagram that waited in a socket longer than
+ *  this, µs, is dropped (counted as queue-delay): under a full TCP load the
+ *  standing queue stays this short, so ping stays low (CoDel's idea, by time
+ *  spent queued, not by length). VXB_SOJOURN_US overrides; 0 turns it off. */
+export const NATIVE_MAX_SOJOURN_US = 1000;
+
 // ---- Tunable defaults: what the UI and the CLI see
 
 /** Snapshots list at most this many peers and MACs (with totals): outsiders

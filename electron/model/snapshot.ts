@@ -25,6 +25,9 @@ export const DROP_REASONS = [
   'send-error',
   /** Too many learned peers or MACs. */
   'table-full',
+  /** Waited too long in a socket's queue (the bridge was behind): dropped so that
+   *  the senders slow down instead of everyone's latency growing (native data plane). */
+  'queue-delay',
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 export type DropCounts = Record<DropReason, number>;

@@ -7,9 +7,9 @@
 
 import { createBridge } from '../../engine/bridge.js';
 import type { BridgeHandle } from '../../engine/bridge-api.js';
-import { createNodeUdpPort } from '../../engine/ports/node-udp.js';
 import { errorText } from '../../model/user-error.js';
-import { createPcapCapturePort } from '../../../native/pcap-capture.js';
+import { createDataPlanePorts } from '../../../native/data-plane-ports.js';
+import { dataPlaneFromEnv } from './data-plane-env.js';
 import { asToDataPlane, type FromDataPlane, type ToDataPlane } from './protocol.js';
 
 interface ParentPort {
@@ -31,7 +31,8 @@ let stopping = false;
 async function start(m: Extract<ToDataPlane, { type: 'start' }>): Promise<void> {
   if (bridge !== null) return;
   try {
-    bridge = createBridge(m.legs, { capture: createPcapCapturePort(), udp: createNodeUdpPort() }, m.options);
+    const ports = createDataPlanePorts(dataPlaneFromEnv(process.env));
+    bridge = createBridge(m.legs, { capture: ports.capture, udp: ports.udp, ...(ports.aead !== undefined ? { aead: ports.aead } : {}) }, m.options);
     bridge.onEvent((event) => send({ type: 'event', event }));
     await bridge.start();
   } catch (err) {

@@ -8,13 +8,14 @@
 // views handed to it). Everything else is written into the caller's buffers
 // and reused objects.
 
-import { createCipheriv, createDecipheriv, randomBytes, type KeyObject } from 'node:crypto';
-import { deriveSessionKeyObject } from './keys.js';
+import { randomBytes } from 'node:crypto';
+import type { Aead, AeadFactory } from '../ports/aead-port.js';
+import { deriveSessionKey } from './keys.js';
+import { createNodeAead } from './node-aead.js';
 import { ReplayWindow } from './replay-window.js';
 import {
   SECURE_HEADER_LEN,
   SECURE_MIN_LEN,
-  TAG_LEN,
   U32_MAX,
   emptySecureHeader,
   isSecureType,
@@ -24,23 +25,25 @@ import {
   type SecureType,
 } from './secure-header.js';
 
-/** The AEAD. */
-const AEAD = 'aes-256-gcm';
-/** Bytes of the nonce: 4 zero bytes, then the counter (8 bytes). */
-const NONCE_LEN = 12;
-/** Where the counter sits in the header and in the nonce. */
-const HEADER_COUNTER_OFF = 16;
-const NONCE_COUNTER_OFF = 4;
-
 /** Why open() dropped a datagram (the leg counts drops by these, see DROP_REASONS). */
 export type OpenFailure = 'malformed' | 'wrong-vni' | 'auth' | 'replay';
 
 /** What seal() returns when it wrote nothing: the counter is exhausted or `out` is too small. */
 export const SEAL_FAILED = -1;
 
-/** Module-private access to the key of a peer session, held in a #private field
- *  (as the sender's is) so that no printing, inspection or serialisation shows it. */
-let peerKey: (p: PeerSession) => KeyObject;
+/** Module-private access to the AEAD of a peer session, held in a #private field
+ *  (as the sender's is) so that no printing, inspection or serialisation shows its key. */
+let peerAead: (p: PeerSession) => Aead;
+
+/** The session's AEAD from (pre-shared key, VNI, session id); the derived key is wiped once handed over. */
+function sessionAead(psk: string, vni: number, session: bigint, make: AeadFactory): Aead {
+  const key = deriveSessionKey(psk, vni, session); // validates vni and session
+  try {
+    return make(key);
+  } finally {
+    key.fill(0);
+  }
+}
 
 export interface SecureSenderOptions {
   /** Tests only: a fixed session id instead of a random one. Reusing a session
@@ -48,6 +51,8 @@ export interface SecureSenderOptions {
   readonly session?: bigint;
   /** Tests only: the first counter instead of 0. */
   readonly firstCounter?: bigint;
+  /** The AEAD implementation (default: node:crypto). */
+  readonly aead?: AeadFactory;
 }
 
 /**
@@ -58,13 +63,12 @@ export interface SecureSenderOptions {
 export class SecureSender {
   readonly vni: number;
   readonly session: bigint;
-  readonly #key: KeyObject;
+  readonly #aead: Aead;
   readonly #header: SecureHeader;
-  readonly #nonce = Buffer.alloc(NONCE_LEN);
 
   constructor(psk: string, vni: number, options: SecureSenderOptions = {}) {
     const session = options.session ?? randomBytes(8).readBigUInt64BE(0);
-    this.#key = deriveSessionKeyObject(psk, vni, session); // validates vni and session
+    this.#aead = sessionAead(psk, vni, session, options.aead ?? createNodeAead);
     this.vni = vni;
     this.session = session;
     const first = options.firstCounter ?? 0n;
@@ -94,23 +98,17 @@ export class SecureSender {
     if (!(outOff >= 0) || outOff + pLen + SECURE_MIN_LEN > out.length) return SEAL_FAILED;
     h.type = type;
     writeSecureHeader(out, outOff, h);
-    const nonce = this.#nonce;
-    out.copy(nonce, NONCE_COUNTER_OFF, outOff + HEADER_COUNTER_OFF, outOff + SECURE_HEADER_LEN);
-    const cipher = createCipheriv(AEAD, this.#key, nonce, { authTagLength: TAG_LEN });
-    cipher.setAAD(out.subarray(outOff, outOff + SECURE_HEADER_LEN));
-    const ct = cipher.update(plain.subarray(pOff, pOff + pLen));
-    const rest = cipher.final(); // empty for GCM
-    let at = outOff + SECURE_HEADER_LEN;
-    at += ct.copy(out, at);
-    at += rest.copy(out, at);
-    at += cipher.getAuthTag().copy(out, at);
+    const at = outOff + SECURE_HEADER_LEN;
+    if (plain !== out || pOff !== at) out.set(plain.subarray(pOff, pOff + pLen), at);
+    const n = this.#aead.seal(out, outOff, pLen);
+    if (n < 0) return SEAL_FAILED;
     if (h.counterLo === U32_MAX) {
       h.counterLo = 0;
       h.counterHi++;
     } else {
       h.counterLo++;
     }
-    return at - outOff;
+    return n;
   }
 
   toString(): string {
@@ -126,14 +124,14 @@ export class PeerSession {
   readonly vni: number;
   readonly session: bigint;
   readonly window = new ReplayWindow();
-  readonly #key: KeyObject;
+  readonly #aead: Aead;
 
   static {
-    peerKey = (p) => p.#key;
+    peerAead = (p) => p.#aead;
   }
 
-  constructor(psk: string, vni: number, session: bigint) {
-    this.#key = deriveSessionKeyObject(psk, vni, session);
+  constructor(psk: string, vni: number, session: bigint, aead: AeadFactory = createNodeAead) {
+    this.#aead = sessionAead(psk, vni, session, aead);
     this.vni = vni;
     this.session = session;
   }
@@ -158,7 +156,6 @@ export class SecureReceiver {
   /** Header of the last datagram open() read: valid after it returned a length,
    *  'wrong-vni', 'auth' or 'replay'. Reused: copy what you keep. */
   readonly header: SecureHeader = emptySecureHeader();
-  readonly #nonce = Buffer.alloc(NONCE_LEN);
 
   constructor(vni: number) {
     this.vni = vni;
@@ -179,26 +176,9 @@ export class SecureReceiver {
     const window = peer.window;
     if (!window.check(h.counterHi, h.counterLo)) return 'replay';
 
-    const nonce = this.#nonce;
-    buf.copy(nonce, NONCE_COUNTER_OFF, off + HEADER_COUNTER_OFF, off + SECURE_HEADER_LEN);
-    const ctStart = off + SECURE_HEADER_LEN;
-    const ctEnd = off + len - TAG_LEN;
-    let plain: Buffer;
-    let rest: Buffer;
-    try {
-      const decipher = createDecipheriv(AEAD, peerKey(peer), nonce, { authTagLength: TAG_LEN });
-      decipher.setAAD(buf.subarray(off, ctStart));
-      decipher.setAuthTag(buf.subarray(ctEnd, off + len));
-      plain = decipher.update(buf.subarray(ctStart, ctEnd));
-      rest = decipher.final(); // throws if the tag does not match
-    } catch {
-      return 'auth';
-    }
-    let at = ctStart;
-    at += plain.copy(buf, at);
-    at += rest.copy(buf, at);
+    if (!peerAead(peer).open(buf, off, len)) return 'auth';
     window.accept(h.counterHi, h.counterLo);
-    return at - ctStart;
+    return len - SECURE_MIN_LEN;
   }
 
   toString(): string {

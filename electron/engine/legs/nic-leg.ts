@@ -47,7 +47,7 @@ export class NicLeg extends RunningLeg<NicLegSpec> {
     // Frames longer than the MTU (+ Ethernet header and VLAN tag) are offload artefacts.
     const info = (await this.capture.listNics()).find((n) => n.name === nic);
     this.offloads = this.watchOffloads(info?.mtu ?? DEFAULT_MTU, info?.mac);
-    this.handle = this.capture.open(nic, (frame, length) => this.onFrame(frame, length), {
+    this.handle = this.capture.open(nic, (frame, offset, length) => this.onFrame(frame, offset, length), {
       bufferBytes: this.ctx.pcapBufferBytes,
     });
   }
@@ -57,19 +57,20 @@ export class NicLeg extends RunningLeg<NicLegSpec> {
     this.handle = null;
   }
 
-  private onFrame(frame: Buffer, length: number): void {
-    if (this.state !== 'running') return;
-    const now = this.ctx.clock.now();
-    if (this.echo.isEcho(frame, 0, length, now)) {
+  private onFrame(frame: Buffer, offset: number, length: number): void {
+    const h = this.handle;
+    if (this.state !== 'running' || h === null) return;
+    if (h.echoesInjected && this.echo.isEcho(frame, offset, length, this.ctx.clock.now())) {
       this.drops.echo++;
       return;
     }
-    if (!this.offloads.admit(frame, length)) {
+    // A capture that completes offloads itself hands over wire frames only; pcap's come at offset 0.
+    if (!h.wireFrames && !this.offloads.admit(frame, length)) {
       this.drops.oversize++;
       return;
     }
     this.traffic.rx(length);
-    this.ctx.switch.forward(this, null, frame, 0, length);
+    this.ctx.switch.forward(this, null, frame, offset, length);
   }
 
   sendTo(frame: Buffer, offset: number, length: number, _peer: PeerRef | null): void {
@@ -83,7 +84,7 @@ export class NicLeg extends RunningLeg<NicLegSpec> {
   private inject(frame: Buffer, offset: number, length: number): void {
     const h = this.handle;
     if (h === null) return;
-    this.echo.remember(frame, offset, length, this.ctx.clock.now());
+    if (h.echoesInjected) this.echo.remember(frame, offset, length, this.ctx.clock.now());
     if (h.inject(frame, offset, length)) this.traffic.tx(length);
     else this.injectFailed();
   }
@@ -95,6 +96,10 @@ export class NicLeg extends RunningLeg<NicLegSpec> {
         `${this.spec.nic}: the adapter refused a frame (is it down or gone?). If it went down while bridging, restart the bridge once it is back: its capture stopped.`,
       );
     }
+  }
+
+  protected override layerQueueDrops(): number {
+    return this.handle?.queueDrops?.() ?? 0;
   }
 
   localLabel(): string | undefined {

@@ -1,5 +1,6 @@
 // What every running leg has in common: identity, state, counters, events.
 
+import type { AeadFactory } from '../ports/aead-port.js';
 import type { Clock } from '../bridge-api.js';
 import type { BridgeEvent } from '../../model/events.js';
 import { LEG_WARNINGS_MAX } from '../../model/defaults.js';
@@ -20,6 +21,8 @@ export interface LegContext {
   /** Kernel buffer sizes, from BridgeOptions or the measured defaults. */
   readonly udpBufferBytes: number;
   readonly pcapBufferBytes: number;
+  /** The AEAD of secure legs. */
+  readonly aead: AeadFactory;
 }
 
 export abstract class RunningLeg<S extends LegSpec = LegSpec> implements SwitchPort {
@@ -49,6 +52,10 @@ export abstract class RunningLeg<S extends LegSpec = LegSpec> implements SwitchP
   abstract peerSnapshots(): PeerSnapshot[];
   /** Periodic housekeeping (ageing, keepalives). */
   sweep(_now: number): void {}
+  /** What the socket or capture layer dropped itself for queue delay (cumulative, native data plane). */
+  protected layerQueueDrops(): number {
+    return 0;
+  }
   readonly encrypted: boolean = false;
 
   async start(): Promise<void> {
@@ -83,6 +90,8 @@ export abstract class RunningLeg<S extends LegSpec = LegSpec> implements SwitchP
 
   snapshot(): LegSnapshot {
     const local = this.localLabel();
+    // Kept at its highest: the count survives the handle's close.
+    this.drops['queue-delay'] = Math.max(this.drops['queue-delay'], this.layerQueueDrops());
     return {
       id: this.id,
       leg: this.ctx.label,

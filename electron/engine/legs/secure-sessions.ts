@@ -12,6 +12,8 @@
 // Deriving a key (HKDF) for an unknown session id costs ~35 µs, so unknown ids
 // are taken at a bounded rate and at most UNCONFIRMED_MAX are remembered.
 
+import type { AeadFactory } from '../ports/aead-port.js';
+import { createNodeAead } from '../crypto/node-aead.js';
 import { PeerSession } from '../crypto/secure-codec.js';
 import { RateLimit } from '../stats/rate-limit.js';
 import type { Peer } from './peer.js';
@@ -44,6 +46,7 @@ export class SecureSessions {
     private readonly psk: string,
     private readonly vni: number,
     now: number,
+    private readonly aead: AeadFactory = createNodeAead,
   ) {
     this.newSessions = new RateLimit(NEW_SESSIONS_PER_S, 2 * NEW_SESSIONS_PER_S, now);
   }
@@ -59,7 +62,7 @@ export class SecureSessions {
     if (known !== undefined) return known.crypto;
     if (!this.newSessions.take(now)) return null;
     if (this.unconfirmed >= UNCONFIRMED_MAX) this.dropOldestUnconfirmed();
-    const s: RemoteSession = { crypto: new PeerSession(this.psk, this.vni, session), peer: null, nonce: null, challengedAt: -Infinity, firstSeen: now };
+    const s: RemoteSession = { crypto: new PeerSession(this.psk, this.vni, session, this.aead), peer: null, nonce: null, challengedAt: -Infinity, firstSeen: now };
     this.sessions.set(session, s);
     this.unconfirmed++;
     return s.crypto;

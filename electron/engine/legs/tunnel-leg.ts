@@ -70,6 +70,10 @@ export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
     this.socket = null;
   }
 
+  protected override layerQueueDrops(): number {
+    return this.socket?.queueDrops?.() ?? 0;
+  }
+
   localLabel(): string | undefined {
     if (this.socket === null) return undefined;
     const l = this.socket.local();

@@ -103,9 +103,9 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
         );
       }
       const vni = this.spec.segment;
-      const sessions = new SecureSessions(key, vni, this.ctx.clock.now());
+      const sessions = new SecureSessions(key, vni, this.ctx.clock.now(), this.ctx.aead);
       this.secure = {
-        sender: new SecureSender(key, vni),
+        sender: new SecureSender(key, vni, { aead: this.ctx.aead }),
         rx: new SecureReceiver(vni),
         sessions,
         lookup: (session) => sessions.lookup(session, this.ctx.clock.now()),

@@ -4,13 +4,22 @@
 import type { NicInfo } from '../../model/nic-info.js';
 import { FixableError } from '../../model/user-error.js';
 
-/** Called synchronously for every captured frame. `frame` is reused by the
- *  capture layer for the next frame: copy what must outlive the call. */
-export type FrameHandler = (frame: Buffer, length: number) => void;
+/** Called synchronously for every captured frame, at frame[offset..offset+length).
+ *  `frame` is reused by the capture layer for the next frames: copy what must
+ *  outlive the call. */
+export type FrameHandler = (frame: Buffer, offset: number, length: number) => void;
 
 export interface CaptureHandle {
+  /** The capture layer hands back frames this handle injected (Npcap does; a
+   *  Linux packet socket never does): only then does the leg filter echoes. */
+  readonly echoesInjected: boolean;
+  /** Frames come as a wire carries them: offload artefacts (unfilled checksums,
+   *  GSO/GRO super-frames) already completed and cut by the capture layer. */
+  readonly wireFrames: boolean;
   /** Inject one frame; returns false (and does not throw) if the OS refused it. */
   inject(frame: Buffer, offset: number, length: number): boolean;
+  /** Frames dropped so far for waiting too long in the socket (native data plane only). */
+  queueDrops?(): number;
   close(): void;
 }
 

@@ -22,7 +22,7 @@ export class MemoryNic {
     if (this.handler === null) return;
     // Like cap: the same buffer every time.
     frame.copy(this.scratch);
-    this.handler(this.scratch, frame.length);
+    this.handler(this.scratch, 0, frame.length);
   }
 
   /** Frames injected since the last call. */
@@ -54,6 +54,8 @@ export class MemoryCapturePort implements CapturePort {
     if (nic === undefined) throw new CaptureError('no-such-nic', `no adapter named "${name}"`, 'see ubdg --list-nics');
     nic.handler = onFrame;
     return {
+      echoesInjected: nic.echoes,
+      wireFrames: false,
       inject: (frame, offset, length) => {
         if (nic.refuse) return false;
         const copy = Buffer.from(frame.subarray(offset, offset + length));

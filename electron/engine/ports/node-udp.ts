@@ -71,7 +71,7 @@ function wrap(sock: dgram.Socket): UdpSocketHandle {
   };
 }
 
-function bindError(err: NodeJS.ErrnoException, o: UdpBindOptions): UdpError {
+export function bindError(err: NodeJS.ErrnoException, o: UdpBindOptions): UdpError {
   const where = `${o.address}:${o.port}`;
   switch (err.code) {
     case 'EADDRINUSE':

@@ -27,6 +27,8 @@ export interface UdpSocketHandle {
   local(): Endpoint;
   /** Kernel socket buffer sizes actually granted (Linux reports twice the usable size). */
   bufferSizes(): { readonly recv: number; readonly send: number };
+  /** Datagrams dropped so far for waiting too long in the socket (native data plane only). */
+  queueDrops?(): number;
   joinMulticast(group: string, interfaceAddress: string): void;
   setMulticastInterface(interfaceAddress: string): void;
   setMulticastTtl(ttl: number): void;

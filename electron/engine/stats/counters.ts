@@ -37,6 +37,7 @@ export class Drops {
   replay = 0;
   'send-error' = 0;
   'table-full' = 0;
+  'queue-delay' = 0;
 
   snapshot(): DropCounts {
     const out = {} as Record<DropReason, number>;

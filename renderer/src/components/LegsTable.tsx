@@ -24,6 +24,7 @@ export const DROP_LABEL: Record<DropReason, string> = {
   replay: 'replay',
   'send-error': 'send error',
   'table-full': 'table full',
+  'queue-delay': 'queue delay',
 };
 
 /** What each drop reason means, in plain words (the chip's tooltip). */
@@ -40,6 +41,7 @@ export const DROP_HELP: Record<DropReason, string> = {
   replay: 'A packet seen before (replayed or duplicated), or too old to tell',
   'send-error': 'The operating system refused to send or inject it',
   'table-full': 'The table of learned VTEPs or MAC addresses is full',
+  'queue-delay': 'Waited too long in the queue while the bridge was busy: dropped so that senders (TCP) slow down and latency stays low. Some under full load are normal',
 };
 
 /** Drops that are normal operation, not a problem. */

@@ -1,0 +1,56 @@
+// The engine's ports for the chosen data plane: native (Linux) or JavaScript.
+// `auto` takes the native one where it loads and says why not otherwise.
+import { createNodeUdpPort } from '../electron/engine/ports/node-udp.js';
+import type { CapturePort } from '../electron/engine/ports/capture-port.js';
+import type { UdpPort } from '../electron/engine/ports/udp-port.js';
+import type { AeadFactory } from '../electron/engine/ports/aead-port.js';
+import { NATIVE_MAX_SOJOURN_US, NATIVE_SPIN_US } from '../electron/model/defaults.js';
+import type { DataPlaneChoice, DataPlaneKind } from '../electron/model/data-plane.js';
+import { FixableError } from '../electron/model/user-error.js';
+import { createAfPacketCapturePort } from './af-packet-capture.js';
+import { loadDataPlaneModule, type NativeLoop } from './dataplane-module.js';
+import { createNativeUdpPort } from './native-udp.js';
+import { createPcapCapturePort } from './pcap-capture.js';
+
+export interface DataPlanePorts {
+  readonly kind: DataPlaneKind;
+  readonly capture: CapturePort;
+  readonly udp: UdpPort;
+  /** Absent: node:crypto. */
+  readonly aead?: AeadFactory;
+  /** Why `auto` chose JavaScript; undefined when it chose native or was told which. */
+  readonly fallback?: string;
+  /** Native only: wake-ups and spin figures, for diagnosis. */
+  readonly loop?: NativeLoop;
+}
+
+let sharedLoop: NativeLoop | undefined;
+
+/** Throws a FixableError when `native` is asked for and cannot load. */
+export function createDataPlanePorts(choice: DataPlaneChoice, env: NodeJS.ProcessEnv = process.env): DataPlanePorts {
+  const pcap = createPcapCapturePort();
+  if (choice === 'js') return { kind: 'js', capture: pcap, udp: createNodeUdpPort() };
+  const loaded = loadDataPlaneModule();
+  if (!('module' in loaded)) {
+    if (choice === 'native') throw new FixableError(loaded.problem, 'use --data-plane js (the portable data plane), or build the native one: node build/scripts/build-native.js');
+    return { kind: 'js', capture: pcap, udp: createNodeUdpPort(), fallback: loaded.problem };
+  }
+  const m = loaded.module;
+  // One loop per process: its spin covers every socket, so a reply on another leg is caught too.
+  sharedLoop ??= new m.Loop(microseconds(env, 'VXB_SPIN_US', NATIVE_SPIN_US, 1000), microseconds(env, 'VXB_SOJOURN_US', NATIVE_MAX_SOJOURN_US, 1_000_000));
+  const loop = sharedLoop;
+  return {
+    kind: 'native',
+    capture: createAfPacketCapturePort(m, loop, () => pcap.listNics()),
+    udp: createNativeUdpPort(m, loop),
+    aead: (key) => new m.Gcm(key),
+    loop,
+  };
+}
+
+/** A tuning knob from the environment (whole µs, 0..max), for measurements; else the default. */
+function microseconds(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+  const raw = env[name];
+  const v = Number(raw);
+  return raw !== undefined && raw !== '' && Number.isInteger(v) && v >= 0 && v <= max ? v : fallback;
+}

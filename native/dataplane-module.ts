@@ -1,0 +1,78 @@
+// Loads vxbridge's native data plane module (native/dataplane, Linux only) on
+// first use. Where it does not load (another OS, not built, an ABI problem)
+// the reason is kept, so that `--data-plane native` can say why and `auto`
+// can fall back to the portable JavaScript data plane.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+export interface NativeLoop {
+  setSpin(us: number): void;
+  stats(): { wakeups: number; spins: number; spinHits: number };
+}
+
+export interface NativeUdpChannel {
+  start(loop: NativeLoop, arena: Buffer, desc: Int32Array, onBatch: (count: number) => void): boolean;
+  send(buf: Buffer, offset: number, length: number, address: number, port: number): void;
+  local(): [number, number];
+  bufferSizes(): [number, number];
+  /** Datagrams the kernel refused so far, the last reason, datagrams dropped for waiting too long. */
+  failures(): [number, string, number];
+  multicast(op: 0 | 1 | 2 | 3, a: number, b?: number): void;
+  close(): void;
+}
+
+export interface NativePacketChannel {
+  start(loop: NativeLoop, arena: Buffer, desc: Int32Array, onBatch: (count: number) => void): void;
+  inject(buf: Buffer, offset: number, length: number): boolean;
+  stats(): { split: number; checksummed: number; dropped: number; stale: number; injectFailures: number; lastError: string };
+  close(): void;
+}
+
+export interface NativeGcm {
+  seal(buf: Buffer, offset: number, plainLength: number): number;
+  open(buf: Buffer, offset: number, length: number): boolean;
+  destroy(): void;
+}
+
+export interface DataPlaneModule {
+  readonly Loop: new (spinUs: number, maxSojournUs: number) => NativeLoop;
+  readonly UdpChannel: new (address: number, port: number, reuseAddr: boolean, recvBufBytes: number, sendBufBytes: number) => NativeUdpChannel;
+  readonly PacketChannel: new (ifname: string, recvBufBytes: number) => NativePacketChannel;
+  readonly Gcm: new (key: Buffer) => NativeGcm;
+  /** Test hook: the offload path alone (virtio-net header, frame) → wire frames, or why not. */
+  readonly toWireFrames: (vnetHeader: Buffer, frame: Buffer) => Buffer[] | string;
+  readonly abiVersion: number;
+}
+
+/** What this file expects of the module; a stale build with another number is not used. */
+const ABI_VERSION = 1;
+const FILE = 'vxb_dataplane.node';
+
+let cached: { module: DataPlaneModule } | { problem: string } | undefined;
+
+/** Where the module may sit: beside the sources (tests, a checkout) or beside dist/ (a build). */
+function candidates(): string[] {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  return [`${here}dataplane/build/Release/${FILE}`, `${here}../../native/dataplane/build/Release/${FILE}`];
+}
+
+/** The native module, or why it cannot be used on this machine. */
+export function loadDataPlaneModule(): { module: DataPlaneModule } | { problem: string } {
+  if (cached !== undefined) return cached;
+  cached = load();
+  return cached;
+}
+
+function load(): { module: DataPlaneModule } | { problem: string } {
+  if (process.platform !== 'linux') return { problem: `the native data plane is for Linux (this is ${process.platform})` };
+  const path = candidates().find((p) => existsSync(p));
+  if (path === undefined) return { problem: 'the native data plane is not built (run npm ci, or node build/scripts/build-native.js)' };
+  try {
+    const m = createRequire(import.meta.url)(path) as DataPlaneModule;
+    if (m.abiVersion !== ABI_VERSION) return { problem: `the native data plane at ${path} is a stale build (rebuild: node build/scripts/build-native.js)` };
+    return { module: m };
+  } catch (err) {
+    return { problem: `the native data plane did not load: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}

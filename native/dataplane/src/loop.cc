@@ -1,0 +1,196 @@
+#include "loop.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <string.h>
+#include <time.h>
+
+#include <algorithm>
+#include <string>
+
+namespace vxb {
+namespace {
+// A drain stops after this many batches so that timers and other I/O get their turn.
+constexpr int kMaxBatchesPerDrain = 8;
+// However busy the sockets, the thread returns to the event loop after this long.
+constexpr uint64_t kMaxSpinNs = 1'000'000;
+}  // namespace
+
+uint64_t RealtimeNs() {
+  timespec t;
+  clock_gettime(CLOCK_REALTIME, &t);
+  return static_cast<uint64_t>(t.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(t.tv_nsec);
+}
+
+uint64_t ReceiveTimeNs(const msghdr& h) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(const_cast<msghdr*>(&h), c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+      timespec t;
+      memcpy(&t, CMSG_DATA(c), sizeof t);
+      return static_cast<uint64_t>(t.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(t.tv_nsec);
+    }
+  }
+  return 0;
+}
+
+uint64_t MonotonicNs() {
+  timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return static_cast<uint64_t>(t.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(t.tv_nsec);
+}
+
+void ThrowErrno(Napi::Env env, const char* what, int err) {
+  Napi::Error e = Napi::Error::New(env, std::string(what) + ": " + strerror(err));
+  const char* name = nullptr;
+  switch (err) {
+    case EADDRINUSE: name = "EADDRINUSE"; break;
+    case EADDRNOTAVAIL: name = "EADDRNOTAVAIL"; break;
+    case EACCES: name = "EACCES"; break;
+    case EPERM: name = "EPERM"; break;
+    case ENODEV: name = "ENODEV"; break;
+    case ENXIO: name = "ENXIO"; break;
+    case EINVAL: name = "EINVAL"; break;
+    default: name = "EOTHER";
+  }
+  e.Set("code", Napi::String::New(env, name));
+  e.Set("errno", Napi::Number::New(env, err));
+  e.ThrowAsJavaScriptException();
+}
+
+// ---- Channel
+
+bool Channel::StartPolling(Napi::Env env, Loop* loop, Napi::Function onBatch) {
+  uv_loop_t* uvLoop = nullptr;
+  if (napi_get_uv_event_loop(env, &uvLoop) != napi_ok) return false;
+  poll_ = new uv_poll_t;
+  if (uv_poll_init(uvLoop, poll_, fd_) != 0) {
+    delete poll_;
+    poll_ = nullptr;
+    return false;
+  }
+  poll_->data = this;
+  env_ = env;
+  loop_ = loop;
+  onBatch_ = Napi::Persistent(onBatch);
+  loopRef_ = Napi::Persistent(loop->Value());
+  loop->Add(this);
+  uv_poll_start(poll_, UV_READABLE, [](uv_poll_t* p, int, int) {
+    auto* c = static_cast<Channel*>(p->data);
+    if (c != nullptr && c->loop_ != nullptr) c->loop_->Dispatch(c);
+  });
+  return true;
+}
+
+void Channel::StopPolling() {
+  if (poll_ != nullptr) {
+    poll_->data = nullptr;
+    uv_poll_stop(poll_);
+    // The handle is freed only once libuv is done with it.
+    uv_close(reinterpret_cast<uv_handle_t*>(poll_), [](uv_handle_t* h) { delete reinterpret_cast<uv_poll_t*>(h); });
+    poll_ = nullptr;
+  }
+  if (loop_ != nullptr) loop_->Remove(this);
+  loop_ = nullptr;
+  onBatch_.Reset();
+  loopRef_.Reset();
+}
+
+bool Channel::Dispatching() const { return loop_ != nullptr && loop_->dispatching(); }
+
+void Channel::Deliver(size_t count) {
+  Napi::Env env = env_;
+  Napi::HandleScope scope(env);
+  // MakeCallback: process.nextTick and promise jobs queued by the handler run after it, as for any I/O callback.
+  onBatch_.MakeCallback(env.Global(), {Napi::Number::New(env, static_cast<double>(count))});
+  if (env.IsExceptionPending()) {
+    Napi::Error e = env.GetAndClearPendingException();
+    napi_fatal_exception(env, e.Value());  // to process 'uncaughtException', as a throwing socket handler would
+  }
+}
+
+// ---- Loop
+
+Napi::Function Loop::Define(Napi::Env env) {
+  return DefineClass(env, "Loop", {InstanceMethod<&Loop::Stats>("stats"), InstanceMethod<&Loop::SetSpin>("setSpin")});
+}
+
+Loop::Loop(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Loop>(info) {
+  if (info[0].IsNumber()) spinUs_ = std::min<uint32_t>(info[0].As<Napi::Number>().Uint32Value(), 1000);
+  if (info[1].IsNumber()) maxSojournNs_ = static_cast<uint64_t>(info[1].As<Napi::Number>().Uint32Value()) * 1000;
+}
+
+void Loop::SetSpin(const Napi::CallbackInfo& info) {
+  if (info[0].IsNumber()) spinUs_ = std::min<uint32_t>(info[0].As<Napi::Number>().Uint32Value(), 1000);
+}
+
+Napi::Value Loop::Stats(const Napi::CallbackInfo& info) {
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("wakeups", wakeups_);
+  o.Set("spins", spins_);
+  o.Set("spinHits", spinHits_);
+  return o;
+}
+
+void Loop::Add(Channel* c) { channels_.push_back(c); }
+
+void Loop::Remove(Channel* c) { channels_.erase(std::remove(channels_.begin(), channels_.end(), c), channels_.end()); }
+
+size_t Loop::Drain(Channel* c) {
+  size_t total = 0;
+  for (int i = 0; i < kMaxBatchesPerDrain && c->loop_ == this; i++) {
+    size_t n = c->Receive();
+    if (n == 0) break;
+    c->Deliver(n);
+    total += n;
+  }
+  return total;
+}
+
+void Loop::FlushAll() {
+  for (size_t i = 0; i < channels_.size(); i++) channels_[i]->Flush();
+}
+
+void Loop::Dispatch(Channel* first) {
+  if (dispatching_) return;  // a handler cannot re-enter (it has no way to run the loop)
+  dispatching_ = true;
+  wakeups_++;
+  Drain(first);
+  FlushAll();
+  if (spinUs_ > 0) Spin();
+  dispatching_ = false;
+  FlushAll();  // what a handler queued after the last flush (close paths)
+}
+
+void Loop::Spin() {
+  const uint64_t start = MonotonicNs(), window = static_cast<uint64_t>(spinUs_) * 1000;
+  uint64_t idleSince = start;
+  std::vector<pollfd>& fds = fds_;
+  std::vector<Channel*>& owners = owners_;
+  for (;;) {
+    uint64_t now = MonotonicNs();
+    if (now - idleSince >= window || now - start >= kMaxSpinNs) return;
+    fds.clear();
+    owners.clear();
+    for (Channel* c : channels_) {
+      fds.push_back({c->fd_, POLLIN, 0});
+      owners.push_back(c);
+    }
+    if (fds.empty()) return;
+    spins_++;
+    if (poll(fds.data(), fds.size(), 0) <= 0) continue;
+    bool any = false;
+    for (size_t i = 0; i < fds.size(); i++) {
+      if ((fds[i].revents & (POLLIN | POLLERR)) == 0) continue;
+      // A handler may have closed a channel: only drain those still here.
+      if (std::find(channels_.begin(), channels_.end(), owners[i]) == channels_.end()) continue;
+      if (Drain(owners[i]) > 0) any = true;
+    }
+    if (any) {
+      spinHits_++;
+      FlushAll();
+      idleSince = MonotonicNs();
+    }
+  }
+}
+
+}  // namespace vxb

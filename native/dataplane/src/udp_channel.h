@@ -1,0 +1,72 @@
+// One UDP socket of a tunnel leg: recvmmsg with UDP_GRO (a burst from one peer
+// arrives as one buffer and is cut here), sends queued while JavaScript
+// handles a batch and sent with one sendmmsg, same-size runs to one peer as a
+// single UDP_SEGMENT (GSO) message where the kernel takes it.
+#pragma once
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "loop.h"
+
+namespace vxb {
+
+class UdpChannel : public Napi::ObjectWrap<UdpChannel>, public Channel {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  // new UdpChannel(address u32, port, reuseAddr, recvBufBytes, sendBufBytes)
+  explicit UdpChannel(const Napi::CallbackInfo& info);
+  ~UdpChannel() override;
+
+  size_t Receive() override;
+  void Flush() override;
+
+ private:
+  // start(loop, arena Buffer, descriptors Int32Array, onBatch(count)): each
+  // item is 4 int32s [offset into arena, length, IPv4 as u32, port].
+  Napi::Value Start(const Napi::CallbackInfo& info);
+  // send(buf, off, len, address u32, port): queued (or sent now outside a batch).
+  void Send(const Napi::CallbackInfo& info);
+  Napi::Value Local(const Napi::CallbackInfo& info);
+  Napi::Value BufferSizes(const Napi::CallbackInfo& info);
+  // [send failures, last error text, datagrams dropped for waiting too long]
+  Napi::Value Failures(const Napi::CallbackInfo& info);
+  void Multicast(const Napi::CallbackInfo& info);
+  void Close(const Napi::CallbackInfo& info);
+  void CloseNow();
+
+  void SendNow(const uint8_t* data, size_t len, uint32_t addr, uint16_t port);
+
+  // receive side
+  uint8_t* arena_ = nullptr;
+  size_t slotBytes_ = 0;
+  int32_t* desc_ = nullptr;
+  size_t descItems_ = 0;
+  Napi::ObjectReference arenaRef_, descRef_;
+  std::vector<mmsghdr> rxMsgs_;
+  std::vector<iovec> rxIov_;
+  std::vector<sockaddr_in> rxFrom_;
+  std::vector<uint8_t> rxCtl_;
+  bool gro_ = false;
+  double stale_ = 0;  // dropped for waiting longer than the loop's maxSojournNs
+
+  // send side
+  struct Queued {
+    uint32_t len;
+    uint32_t addr;
+    uint16_t port;
+  };
+  std::vector<uint8_t> txArena_;
+  std::vector<Queued> txQueue_;
+  std::vector<mmsghdr> txMsgs_;
+  std::vector<iovec> txIov_;
+  std::vector<sockaddr_in> txTo_;
+  std::vector<uint8_t> txCtl_;
+  bool gso_ = true;
+  double failures_ = 0;
+  int lastError_ = 0;
+};
+
+}  // namespace vxb
