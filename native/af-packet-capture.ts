@@ -14,6 +14,13 @@ const RX_ITEMS = 4096;
 /** ARPHRD_ETHER, from /sys/class/net/<nic>/type. */
 const ARPHRD_ETHER = 1;
 
+/** The native socket behind a handle of this port (the fast path drives it). */
+const channels = new WeakMap<CaptureHandle, NativePacketChannel>();
+
+export function nativePacketChannelOf(handle: CaptureHandle): NativePacketChannel | undefined {
+  return channels.get(handle);
+}
+
 export function createAfPacketCapturePort(native: DataPlaneModule, loop: NativeLoop, list: CapturePort['listNics']): CapturePort {
   return {
     listNics: list,
@@ -33,7 +40,7 @@ export function createAfPacketCapturePort(native: DataPlaneModule, loop: NativeL
         for (let i = 0; i < count; i++) onFrame(arena, desc[i * 4]!, desc[i * 4 + 1]!);
       });
       let closed = false;
-      return {
+      const handle: CaptureHandle = {
         echoesInjected: false,
         wireFrames: true,
         inject: (frame, offset, length) => !closed && ch.inject(frame, offset, length),
@@ -44,6 +51,8 @@ export function createAfPacketCapturePort(native: DataPlaneModule, loop: NativeL
           ch.close();
         },
       };
+      channels.set(handle, ch);
+      return handle;
     },
   };
 }

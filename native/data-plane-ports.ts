@@ -4,11 +4,13 @@ import { createNodeUdpPort } from '../electron/engine/ports/node-udp.js';
 import type { CapturePort } from '../electron/engine/ports/capture-port.js';
 import type { UdpPort } from '../electron/engine/ports/udp-port.js';
 import type { AeadFactory } from '../electron/engine/ports/aead-port.js';
-import { NATIVE_MAX_SOJOURN_US, NATIVE_SPIN_US } from '../electron/model/defaults.js';
+import type { FastPathFactory } from '../electron/engine/ports/fast-path-port.js';
+import { NATIVE_CODEL_INTERVAL_US, NATIVE_CODEL_TARGET_US, NATIVE_SPIN_US } from '../electron/model/defaults.js';
 import type { DataPlaneChoice, DataPlaneKind } from '../electron/model/data-plane.js';
 import { FixableError } from '../electron/model/user-error.js';
 import { createAfPacketCapturePort } from './af-packet-capture.js';
 import { loadDataPlaneModule, type NativeLoop } from './dataplane-module.js';
+import { nativeFastPath } from './native-fast-path.js';
 import { createNativeUdpPort } from './native-udp.js';
 import { createPcapCapturePort } from './pcap-capture.js';
 
@@ -18,10 +20,17 @@ export interface DataPlanePorts {
   readonly udp: UdpPort;
   /** Absent: node:crypto. */
   readonly aead?: AeadFactory;
+  /** Absent: every frame through the engine. */
+  readonly fastPath?: FastPathFactory;
   /** Why `auto` chose JavaScript; undefined when it chose native or was told which. */
   readonly fallback?: string;
   /** Native only: wake-ups and spin figures, for diagnosis. */
   readonly loop?: NativeLoop;
+}
+
+/** The engine's ports of a data plane (`capture` replaces its capture port, e.g. one that opens nothing). */
+export function enginePorts(p: DataPlanePorts, capture: CapturePort = p.capture): Pick<DataPlanePorts, 'capture' | 'udp' | 'aead' | 'fastPath'> {
+  return { capture, udp: p.udp, ...(p.aead !== undefined ? { aead: p.aead } : {}), ...(p.fastPath !== undefined ? { fastPath: p.fastPath } : {}) };
 }
 
 let sharedLoop: NativeLoop | undefined;
@@ -37,13 +46,18 @@ export function createDataPlanePorts(choice: DataPlaneChoice, env: NodeJS.Proces
   }
   const m = loaded.module;
   // One loop per process: its spin covers every socket, so a reply on another leg is caught too.
-  sharedLoop ??= new m.Loop(microseconds(env, 'VXB_SPIN_US', NATIVE_SPIN_US, 1000), microseconds(env, 'VXB_SOJOURN_US', NATIVE_MAX_SOJOURN_US, 1_000_000));
+  sharedLoop ??= new m.Loop(
+    microseconds(env, 'VXB_SPIN_US', NATIVE_SPIN_US, 1000),
+    microseconds(env, 'VXB_CODEL_TARGET_US', NATIVE_CODEL_TARGET_US, 1_000_000),
+    microseconds(env, 'VXB_CODEL_INTERVAL_US', NATIVE_CODEL_INTERVAL_US, 10_000_000),
+  );
   const loop = sharedLoop;
   return {
     kind: 'native',
     capture: createAfPacketCapturePort(m, loop, () => pcap.listNics()),
     udp: createNativeUdpPort(m, loop),
     aead: (key) => new m.Gcm(key),
+    ...(env.VXB_FAST_PATH === '0' ? {} : { fastPath: nativeFastPath(m) }),
     loop,
   };
 }

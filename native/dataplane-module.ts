@@ -35,18 +35,32 @@ export interface NativeGcm {
   destroy(): void;
 }
 
+export interface NativeSegment {
+  attachAdapter(leg: number, channel: NativePacketChannel): void;
+  attachTunnel(leg: number, channel: NativeUdpChannel, raw: boolean, vni: number): void;
+  detach(leg: number): void;
+  /** [key, sendAddress, sendPort, matchAddress, matchPort] per peer. */
+  setPeers(leg: number, peers: Float64Array): void;
+  setMac(mac: number, leg: number, peer: number): void;
+  deleteMac(mac: number): void;
+  clearMacs(): void;
+  /** legs: [leg, rxP, rxB, txP, txB]*, peers: [key, leg, rxP, rxB, txP, txB, seen]*, macs: [mac]* since the last take. */
+  take(): { legs: Float64Array; peers: Float64Array; macs: Float64Array };
+}
+
 export interface DataPlaneModule {
-  readonly Loop: new (spinUs: number, maxSojournUs: number) => NativeLoop;
+  readonly Loop: new (spinUs: number, codelTargetUs: number, codelIntervalUs: number) => NativeLoop;
   readonly UdpChannel: new (address: number, port: number, reuseAddr: boolean, recvBufBytes: number, sendBufBytes: number) => NativeUdpChannel;
   readonly PacketChannel: new (ifname: string, recvBufBytes: number) => NativePacketChannel;
   readonly Gcm: new (key: Buffer) => NativeGcm;
+  readonly Segment: new () => NativeSegment;
   /** Test hook: the offload path alone (virtio-net header, frame) → wire frames, or why not. */
   readonly toWireFrames: (vnetHeader: Buffer, frame: Buffer) => Buffer[] | string;
   readonly abiVersion: number;
 }
 
 /** What this file expects of the module; a stale build with another number is not used. */
-const ABI_VERSION = 1;
+const ABI_VERSION = 2;
 const FILE = 'vxb_dataplane.node';
 
 let cached: { module: DataPlaneModule } | { problem: string } | undefined;

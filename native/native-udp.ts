@@ -13,6 +13,13 @@ const RX_ITEMS = 16 * 64;
 /** How often send failures (counted natively) are reported to the leg. */
 const FAILURE_CHECK_MS = 1000;
 
+/** The native socket behind a handle of this port (the fast path drives it). */
+const channels = new WeakMap<UdpSocketHandle, NativeUdpChannel>();
+
+export function nativeUdpChannelOf(handle: UdpSocketHandle): NativeUdpChannel | undefined {
+  return channels.get(handle);
+}
+
 export function createNativeUdpPort(native: DataPlaneModule, loop: NativeLoop): UdpPort {
   const ips = new Ipv4Cache();
   return {
@@ -46,7 +53,7 @@ function open(native: DataPlaneModule, loop: NativeLoop, ips: Ipv4Cache, o: UdpB
   }, FAILURE_CHECK_MS);
   watch.unref();
   let closed = false;
-  return {
+  const handle: UdpSocketHandle = {
     send(buf, offset, length, port, address, done) {
       // Copied into the native queue at once: the engine's slot is free again.
       if (!closed) ch.send(buf, offset, length, ips.number(address), port);
@@ -82,4 +89,6 @@ function open(native: DataPlaneModule, loop: NativeLoop, ips: Ipv4Cache, o: UdpB
       ch.close();
     },
   };
+  channels.set(handle, ch);
+  return handle;
 }

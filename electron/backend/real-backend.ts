@@ -5,7 +5,7 @@
 // one, in this process (its main thread: `cap` must never run in a worker).
 
 import { createBridge } from '../engine/bridge.js';
-import { createDataPlanePorts } from '../../native/data-plane-ports.js';
+import { createDataPlanePorts, enginePorts } from '../../native/data-plane-ports.js';
 import { dataPlaneFromEnv } from './data-plane/data-plane-env.js';
 import type { AppInfo } from '../contract/ipc-contract.js';
 import { SNAPSHOT_INTERVAL_MS } from '../model/defaults.js';
@@ -37,7 +37,7 @@ export function createRealBackend(o: RealBackendOptions): Backend {
   } else {
     build = (legs) => {
       const ports = createDataPlanePorts(dataPlaneFromEnv(process.env));
-      return createBridge(legs, { capture: ports.capture, udp: ports.udp, ...(ports.aead !== undefined ? { aead: ports.aead } : {}) });
+      return createBridge(legs, enginePorts(ports));
     };
   }
   return createBackend({

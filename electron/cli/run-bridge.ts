@@ -53,7 +53,7 @@ export async function runBridge(specs: readonly LegSpec[], o: RunOptions, io: Io
     }
   }
 
-  const bridge = createBridge(specs, { capture, udp: ports.udp, ...(ports.aead !== undefined ? { aead: ports.aead } : {}) }, o.engine);
+  const bridge = createBridge(specs, native.enginePorts(ports, capture), o.engine);
   bridge.onEvent((e) => {
     const line = describeEvent(e, () => bridge.snapshot());
     if (line !== null) io.stderr.write(`ubdg: ${line}\n`);
@@ -127,8 +127,11 @@ export function describeEvent(e: BridgeEvent, snapshot: () => BridgeSnapshot): s
 }
 
 async function loadNative() {
-  const [{ createDataPlanePorts }, { resolveNic, formatNicTable }] = await Promise.all([import('../../native/data-plane-ports.js'), import('../../native/resolve-nic.js')]);
-  return { createDataPlanePorts, resolveNic, formatNicTable };
+  const [{ createDataPlanePorts, enginePorts }, { resolveNic, formatNicTable }] = await Promise.all([
+    import('../../native/data-plane-ports.js'),
+    import('../../native/resolve-nic.js'),
+  ]);
+  return { createDataPlanePorts, enginePorts, resolveNic, formatNicTable };
 }
 
 /** For bridges without W legs: pcap is never loaded. */

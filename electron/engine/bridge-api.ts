@@ -4,6 +4,7 @@
 import type { LegSpec } from '../model/leg-spec.js';
 import type { CapturePort } from './ports/capture-port.js';
 import type { AeadFactory } from './ports/aead-port.js';
+import type { FastPathFactory } from './ports/fast-path-port.js';
 import type { UdpPort } from './ports/udp-port.js';
 import type { BridgeEvent } from '../model/events.js';
 import type { BridgeSnapshot } from '../model/snapshot.js';
@@ -19,6 +20,8 @@ export interface EnginePorts {
   readonly clock?: Clock;
   /** The AEAD of secure legs (default: node:crypto). */
   readonly aead?: AeadFactory;
+  /** The data plane's fast path, one per segment (none: every frame through the engine). */
+  readonly fastPath?: FastPathFactory;
 }
 
 export interface BridgeOptions {

@@ -111,7 +111,7 @@ export class Bridge implements BridgeHandle {
   private switchFor(segment: number): SegmentSwitch {
     let sw = this.switches.get(segment);
     if (sw === undefined) {
-      sw = new SegmentSwitch(segment, this.clock, { ageingMs: this.options.macAgeingMs }, this.events);
+      sw = new SegmentSwitch(segment, this.clock, { ageingMs: this.options.macAgeingMs }, this.events, this.ports.fastPath?.() ?? null);
       this.switches.set(segment, sw);
     }
     return sw;

@@ -60,11 +60,14 @@ export const PCAP_BUFFER_BYTES = 8 * 1024 * 1024;
  *  round trip's cost on a VM); idle, it costs nothing. VXB_SPIN_US overrides. */
 export const NATIVE_SPIN_US = 50;
 
-/** Native data plane: a frame or datagram that waited in a socket longer than
- *  this, µs, is dropped (counted as queue-delay): under a full TCP load the
- *  standing queue stays this short, so ping stays low (CoDel's idea, by time
- *  spent queued, not by length). VXB_SOJOURN_US overrides; 0 turns it off. */
-export const NATIVE_MAX_SOJOURN_US = 1000;
+/** Native data plane: CoDel (RFC 8289) on every socket's receive queue, µs.
+ *  While frames have waited longer than the target for a whole interval, some
+ *  are dropped (counted as queue-delay), so that under a full TCP load the
+ *  standing queue, and everybody's ping, stays near the target. Sized for a
+ *  LAN-like path (CoDel's own 5 ms / 100 ms are for the Internet's RTTs).
+ *  VXB_CODEL_TARGET_US / VXB_CODEL_INTERVAL_US override; a target of 0 turns it off. */
+export const NATIVE_CODEL_TARGET_US = 500;
+export const NATIVE_CODEL_INTERVAL_US = 5_000;
 
 // ---- Tunable defaults: what the UI and the CLI see
 

@@ -12,7 +12,8 @@
         "src/udp_channel.cc",
         "src/packet_channel.cc",
         "src/offload.cc",
-        "src/gcm.cc"
+        "src/gcm.cc",
+        "src/fast_path.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

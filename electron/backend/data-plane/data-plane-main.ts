@@ -8,7 +8,7 @@
 import { createBridge } from '../../engine/bridge.js';
 import type { BridgeHandle } from '../../engine/bridge-api.js';
 import { errorText } from '../../model/user-error.js';
-import { createDataPlanePorts } from '../../../native/data-plane-ports.js';
+import { createDataPlanePorts, enginePorts } from '../../../native/data-plane-ports.js';
 import { dataPlaneFromEnv } from './data-plane-env.js';
 import { asToDataPlane, type FromDataPlane, type ToDataPlane } from './protocol.js';
 
@@ -32,7 +32,7 @@ async function start(m: Extract<ToDataPlane, { type: 'start' }>): Promise<void> 
   if (bridge !== null) return;
   try {
     const ports = createDataPlanePorts(dataPlaneFromEnv(process.env));
-    bridge = createBridge(m.legs, { capture: ports.capture, udp: ports.udp, ...(ports.aead !== undefined ? { aead: ports.aead } : {}) }, m.options);
+    bridge = createBridge(m.legs, enginePorts(ports), m.options);
     bridge.onEvent((event) => send({ type: 'event', event }));
     await bridge.start();
   } catch (err) {

@@ -50,9 +50,11 @@ export class NicLeg extends RunningLeg<NicLegSpec> {
     this.handle = this.capture.open(nic, (frame, offset, length) => this.onFrame(frame, offset, length), {
       bufferBytes: this.ctx.pcapBufferBytes,
     });
+    this.ctx.switch.fastPath?.attachAdapter(this.id, this.handle);
   }
 
   protected close(): void {
+    this.ctx.switch.fastPath?.detach(this.id);
     this.handle?.close();
     this.handle = null;
   }

@@ -4,8 +4,11 @@ import { Traffic } from '../stats/counters.js';
 import type { PeerSnapshot } from '../../model/snapshot.js';
 import type { PeerRef } from '../switch/switch-port.js';
 
+let nextKey = 1;
+
 export class Peer implements PeerRef {
   label: string;
+  readonly key = nextKey++;
   readonly traffic = new Traffic();
   firstSeen = 0;
   lastSeen = 0;

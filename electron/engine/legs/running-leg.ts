@@ -52,6 +52,10 @@ export abstract class RunningLeg<S extends LegSpec = LegSpec> implements SwitchP
   abstract peerSnapshots(): PeerSnapshot[];
   /** Periodic housekeeping (ageing, keepalives). */
   sweep(_now: number): void {}
+  fastTraffic(rxPackets: number, rxBytes: number, txPackets: number, txBytes: number): void {
+    this.traffic.add(rxPackets, rxBytes, txPackets, txBytes);
+  }
+
   /** What the socket or capture layer dropped itself for queue delay (cumulative, native data plane). */
   protected layerQueueDrops(): number {
     return 0;

@@ -26,6 +26,18 @@ export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
   protected abstract allPeers(): Iterable<Peer>;
   /** Called after bind: multicast joins, keepalives. */
   protected afterBind(_socket: UdpSocketHandle): void {}
+  /** How frames travel, for the fast path: raw Ethernet-over-UDP or VXLAN of a VNI. */
+  protected abstract fastEncap(): { readonly raw: boolean; readonly vni: number };
+  /** Whether a peer's frames may come from any source port of its address (else from its port only). */
+  protected abstract anySourcePort(): boolean;
+  /** Changes when the leg's peers do (the fast path's copy follows). */
+  protected peersVersion(): number {
+    return 0;
+  }
+  /** The fast path forwards this leg's frames (plain legs on the native data plane). */
+  private fastAttached = false;
+  private fastVersion = -1;
+  private readonly fastPeers = new Map<number, Peer>();
 
   constructor(
     spec: S,
@@ -37,7 +49,9 @@ export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
 
   protected async open(): Promise<void> {
     const onMessage = (msg: Buffer, address: string, port: number): void => {
-      if (this.state === 'running') this.onDatagram(msg, address, port);
+      if (this.state !== 'running') return;
+      this.onDatagram(msg, address, port);
+      this.followPeers();
     };
     const onError = (err: Error): void => {
       // After bind, socket errors are transient (ICMP unreachable and the like): keep forwarding.
@@ -48,6 +62,10 @@ export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
     try {
       this.checkBuffers(this.socket);
       this.afterBind(this.socket);
+      // Keyed legs stay on the engine's path: sessions, windows and roaming are decided there.
+      const fast = this.ctx.switch.fastPath;
+      if (fast !== null && !this.encrypted) this.fastAttached = fast.attachTunnel(this.id, this.socket, this.fastEncap());
+      if (this.fastAttached) this.syncFastPeers();
     } catch (err) {
       this.close(); // the leg goes to error: release its port
       throw err;
@@ -66,8 +84,38 @@ export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
   }
 
   protected close(): void {
+    if (this.fastAttached) this.ctx.switch.fastPath?.detach(this.id);
+    this.fastAttached = false;
+    this.fastPeers.clear();
     this.socket?.close();
     this.socket = null;
+  }
+
+  /** Gives the fast path the leg's peers if they changed since it last got them. */
+  protected followPeers(): void {
+    if (this.fastAttached && this.peersVersion() !== this.fastVersion) this.syncFastPeers();
+  }
+
+  /** Gives the fast path the leg's peers as they are now. */
+  private syncFastPeers(): void {
+    const fast = this.ctx.switch.fastPath;
+    if (!this.fastAttached || fast === null) return;
+    this.fastVersion = this.peersVersion();
+    this.fastPeers.clear();
+    const any = this.anySourcePort();
+    const list = [];
+    for (const p of this.allPeers()) {
+      this.fastPeers.set(p.key, p);
+      list.push({ key: p.key, address: p.address, port: p.port, matchPort: any ? 0 : p.port });
+    }
+    fast.setPeers(this.id, list);
+  }
+
+  fastPeerTraffic(peer: number, rxPackets: number, rxBytes: number, txPackets: number, txBytes: number, seen: boolean): void {
+    const p = this.fastPeers.get(peer);
+    if (p === undefined) return;
+    p.traffic.add(rxPackets, rxBytes, txPackets, txBytes);
+    if (seen) p.seen(this.ctx.clock.now());
   }
 
   protected override layerQueueDrops(): number {

@@ -46,6 +46,14 @@ export class UdpLeg extends TunnelLeg<UdpLegSpec> {
     if (except !== this.remote) this.sendOne(frame, offset, length, this.remote);
   }
 
+  protected fastEncap(): { readonly raw: boolean; readonly vni: number } {
+    return { raw: true, vni: 0 };
+  }
+
+  protected anySourcePort(): boolean {
+    return true; // as onDatagram: the address only
+  }
+
   protected *allPeers(): Iterable<Peer> {
     yield this.remote;
   }

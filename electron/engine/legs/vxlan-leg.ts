@@ -426,6 +426,7 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
 
   override sweep(now: number): void {
     this.peersGone(this.peers.expire(now));
+    this.followPeers();
     this.secure?.sessions.sweep(now);
     if (this.spec.remote.mode === 'access' && now - this.lastKeepalive >= this.keepaliveMs) this.keepalive(now);
   }
@@ -447,6 +448,19 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
         this.sendControl(p.address, p.port, (buf) => writeControlKeepalive(buf, 0, this.spec.segment, periodS, this.vtepId, nonce, this.providerCookie));
       }
     }
+  }
+
+  protected fastEncap(): { readonly raw: boolean; readonly vni: number } {
+    return { raw: false, vni: this.spec.segment };
+  }
+
+  /** As VxlanPeers.find: a provider's learned VTEPs are (address, port); others are their address. */
+  protected anySourcePort(): boolean {
+    return this.spec.remote.mode !== 'provider';
+  }
+
+  protected override peersVersion(): number {
+    return this.peers.version;
   }
 
   protected allPeers(): Iterable<Peer> {

@@ -29,6 +29,8 @@ export interface KeepaliveOutcome {
 export class VxlanPeers {
   /** Where BUM goes: HER list, [group], [provider] or the learned list (provider). */
   floodList: Peer[] = [];
+  /** Changes whenever a learned peer comes, goes or moves (the fast path's copy follows). */
+  version = 0;
   private readonly configured = new Map<string, Peer>();
   /** Learned peers by source address; several per address in provider mode (PAT). */
   private readonly learned = new Map<string, Peer[]>();
@@ -188,6 +190,7 @@ export class VxlanPeers {
   }
 
   private unlist(p: Peer): void {
+    this.version++;
     const list = this.learned.get(p.address);
     if (list === undefined) return;
     const rest = list.filter((x) => x !== p);
@@ -196,6 +199,7 @@ export class VxlanPeers {
   }
 
   private list(p: Peer): void {
+    this.version++;
     const list = this.learned.get(p.address);
     if (list === undefined) this.learned.set(p.address, [p]);
     else list.push(p);

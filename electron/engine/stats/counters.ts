@@ -19,6 +19,14 @@ export class Traffic {
     this.txBytes += bytes;
   }
 
+  /** Counted elsewhere (the fast path), added in bulk. */
+  add(rxPackets: number, rxBytes: number, txPackets: number, txBytes: number): void {
+    this.rxPackets += rxPackets;
+    this.rxBytes += rxBytes;
+    this.txPackets += txPackets;
+    this.txBytes += txBytes;
+  }
+
   snapshot(): TrafficCounters {
     return { rxPackets: this.rxPackets, rxBytes: this.rxBytes, txPackets: this.txPackets, txBytes: this.txBytes };
   }

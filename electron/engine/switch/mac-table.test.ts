@@ -22,7 +22,8 @@ const MACS: Record<string, number> = { A: 0x020000000001, B: 0x020000000002, C: 
 
 /** p1, p2: learned (unverified); v1, v2: configured or authenticated. Fresh per table: they carry MAC counts. */
 function freshPeers(): Record<string, PeerRef & { verified: boolean }> {
-  const p = (label: string, verified: boolean) => ({ label, verified, macCount: 0 });
+  let key = 0;
+  const p = (label: string, verified: boolean) => ({ label, key: ++key, verified, macCount: 0 });
   return { p1: p('p1', false), p2: p('p2', false), v1: p('v1', true), v2: p('v2', true) };
 }
 

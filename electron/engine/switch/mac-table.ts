@@ -83,6 +83,12 @@ function isTrusted(port: SwitchPort, peer: PeerRef | null): boolean {
   return port.local === true || (peer !== null && peer.verified);
 }
 
+/** A copy of the table kept elsewhere (a fast path): told each place a MAC gets and each MAC that goes. */
+export interface MacMirror {
+  set(e: Readonly<MacEntry>): void;
+  delete(mac: number): void;
+}
+
 export class MacTable {
   private readonly entries = new Map<number, MacEntry>();
   private readonly trusted = new RecencyList();
@@ -101,6 +107,9 @@ export class MacTable {
   peerLimited = 0;
   tableFull = 0;
   evicted = 0;
+
+  /** Told every change of a MAC's place (the fast path's copy); null: none. */
+  mirror: MacMirror | null = null;
 
   /** Where the entry of the last 'moved' outcome was before; valid until the next learn. */
   movedFromPort: SwitchPort | null = null;
@@ -127,6 +136,14 @@ export class MacTable {
     e.lastSeen = now;
     if (now - e.linkedAt >= this.recencyMs) this.relink(e, now);
     return 'refreshed';
+  }
+
+  /** `mac` was seen where it sits (by the fast path): a refresh without a frame. */
+  touch(mac: number, now: number): void {
+    const e = this.entries.get(mac);
+    if (e === undefined) return;
+    e.lastSeen = now;
+    if (now - e.linkedAt >= this.recencyMs) this.relink(e, now);
   }
 
   lookup(mac: number): Readonly<MacEntry> | undefined {
@@ -161,6 +178,7 @@ export class MacTable {
     e.lastSeen = now;
     this.relink(e, now);
     this.moved++;
+    this.mirror?.set(e);
     return 'moved';
   }
 
@@ -193,6 +211,7 @@ export class MacTable {
     e.linkedAt = now;
     (trusted ? this.trusted : this.untrusted).push(e);
     this.entries.set(mac, e);
+    this.mirror?.set(e);
     return 'learned';
   }
 
@@ -228,6 +247,7 @@ export class MacTable {
     (e.trusted ? this.trusted : this.untrusted).unlink(e);
     this.entries.delete(e.mac);
     if (e.peer !== null) e.peer.macCount--;
+    this.mirror?.delete(e.mac);
   }
 
   /** Drops entries not seen for ageingMs. */

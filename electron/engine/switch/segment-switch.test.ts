@@ -29,7 +29,8 @@ const BCAST = 'ffffffffffff';
 const A = '020000000001';
 const B = '020000000002';
 const C = '020000000003';
-const peer = (label: string, verified = false): PeerRef => ({ label, verified, macCount: 0 });
+let peerKey = 0;
+const peer = (label: string, verified = false): PeerRef => ({ label, key: ++peerKey, verified, macCount: 0 });
 
 function frame(dst: string, src: string, pad = 2): Buffer {
   // offset `pad` proves the switch honours offsets

@@ -10,6 +10,7 @@ import type { Clock } from '../bridge-api.js';
 import { assertNever } from '../../model/assert-never.js';
 import { Kind, type EventGate } from '../stats/event-coalescer.js';
 import { MacTable, type LearnOutcome, type MacTableOptions } from './mac-table.js';
+import type { FastPath, FastPathSink } from '../ports/fast-path-port.js';
 import type { PeerRef, SwitchPort } from './switch-port.js';
 
 /** `{ peer }` for an event, or nothing for a frame without one. */
@@ -27,8 +28,27 @@ export class SegmentSwitch {
     macTable: MacTableOptions = {},
     /** Where MAC moves and refusals go (the bridge's coalescer); null: counted only. */
     private readonly events: EventGate | null = null,
+    /** Forwards what this switch has settled below the engine (native data plane); null: none. */
+    readonly fastPath: FastPath | null = null,
   ) {
     this.macs = new MacTable(macTable);
+    if (fastPath !== null) {
+      this.macs.mirror = {
+        set: (e) => fastPath.setMac(e.mac, e.port.id, e.peer?.key ?? -1),
+        delete: (mac) => fastPath.deleteMac(mac),
+      };
+      this.sink = {
+        legTraffic: (leg, rxP, rxB, txP, txB) => this.portById(leg)?.fastTraffic?.(rxP, rxB, txP, txB),
+        peerTraffic: (leg, peer, rxP, rxB, txP, txB, seen) => this.portById(leg)?.fastPeerTraffic?.(peer, rxP, rxB, txP, txB, seen),
+        macSeen: (mac) => this.macs.touch(mac, this.clock.now()),
+      };
+    }
+  }
+
+  private readonly sink: FastPathSink | null = null;
+
+  private portById(id: number): SwitchPort | undefined {
+    return this.ports.find((p) => p.id === id);
   }
 
   attach(port: SwitchPort): void {
@@ -129,6 +149,8 @@ export class SegmentSwitch {
   }
 
   sweep(): void {
+    // What the fast path forwarded refreshes its MACs before ageing looks at them.
+    if (this.fastPath !== null && this.sink !== null) this.fastPath.take(this.sink);
     this.macs.sweep(this.clock.now());
   }
 }

@@ -6,6 +6,8 @@ import type { Drops } from '../stats/counters.js';
 export interface PeerRef {
   /** `IP:PORT` for display and snapshots. */
   readonly label: string;
+  /** Unique among the peers of this process (the fast path's name for it). */
+  readonly key: number;
   /** Configured, or authenticated: when the MAC table is full, the MACs of
    *  unverified peers are evicted first, and never to make room for them. */
   readonly verified: boolean;
@@ -33,4 +35,7 @@ export interface SwitchPort {
   sendTo(frame: Buffer, offset: number, length: number, peer: PeerRef | null): void;
   /** Broadcast, unknown unicast, multicast: to every destination of the port but `except`. */
   flood(frame: Buffer, offset: number, length: number, except: PeerRef | null): void;
+  /** What the fast path forwarded for this leg (and its peers) since the last sweep. */
+  fastTraffic?(rxPackets: number, rxBytes: number, txPackets: number, txBytes: number): void;
+  fastPeerTraffic?(peer: number, rxPackets: number, rxBytes: number, txPackets: number, txBytes: number, seen: boolean): void;
 }

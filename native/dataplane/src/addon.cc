@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "fast_path.h"
 #include "gcm.h"
 #include "loop.h"
 #include "offload.h"
@@ -48,8 +49,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("UdpChannel", UdpChannel::Define(env));
   exports.Set("PacketChannel", PacketChannel::Define(env));
   exports.Set("Gcm", Gcm::Define(env));
+  exports.Set("Segment", Segment::Define(env));
   exports.Set("toWireFrames", Napi::Function::New(env, ToWireFramesForTest));
-  exports.Set("abiVersion", Napi::Number::New(env, 1));
+  exports.Set("abiVersion", Napi::Number::New(env, 2));
   return exports;
 }
 

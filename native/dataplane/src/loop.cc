@@ -10,8 +10,9 @@
 
 namespace vxb {
 namespace {
-// A drain stops after this many batches so that timers and other I/O get their turn.
-constexpr int kMaxBatchesPerDrain = 8;
+// A drain takes one batch, then the other sockets get their turn (measured: 8
+// batches in a row kept a ping behind a TCP burst on another socket).
+constexpr int kMaxBatchesPerDrain = 1;
 // However busy the sockets, the thread returns to the event loop after this long.
 constexpr uint64_t kMaxSpinNs = 1'000'000;
 }  // namespace
@@ -116,7 +117,8 @@ Napi::Function Loop::Define(Napi::Env env) {
 
 Loop::Loop(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Loop>(info) {
   if (info[0].IsNumber()) spinUs_ = std::min<uint32_t>(info[0].As<Napi::Number>().Uint32Value(), 1000);
-  if (info[1].IsNumber()) maxSojournNs_ = static_cast<uint64_t>(info[1].As<Napi::Number>().Uint32Value()) * 1000;
+  if (info[1].IsNumber()) codelTargetNs_ = static_cast<uint64_t>(info[1].As<Napi::Number>().Uint32Value()) * 1000;
+  if (info[2].IsNumber()) codelIntervalNs_ = static_cast<uint64_t>(info[2].As<Napi::Number>().Uint32Value()) * 1000;
 }
 
 void Loop::SetSpin(const Napi::CallbackInfo& info) {
@@ -138,9 +140,10 @@ void Loop::Remove(Channel* c) { channels_.erase(std::remove(channels_.begin(), c
 size_t Loop::Drain(Channel* c) {
   size_t total = 0;
   for (int i = 0; i < kMaxBatchesPerDrain && c->loop_ == this; i++) {
-    size_t n = c->Receive();
+    size_t forJs = 0;
+    size_t n = c->Receive(&forJs);
     if (n == 0) break;
-    c->Deliver(n);
+    if (forJs > 0) c->Deliver(forJs);
     total += n;
   }
   return total;

@@ -21,8 +21,9 @@ class Loop;
 class Channel {
  public:
   virtual ~Channel() = default;
-  // Reads what waits into the JavaScript arena/descriptors; how many items.
-  virtual size_t Receive() = 0;
+  // Reads what waits: messages read (0: nothing waited); *forJs gets how many
+  // items it put in the JavaScript arena/descriptors (the fast path took the rest).
+  virtual size_t Receive(size_t* forJs) = 0;
   // Sends what was queued; returns datagrams/frames that failed.
   virtual void Flush() = 0;
 
@@ -52,10 +53,9 @@ class Loop : public Napi::ObjectWrap<Loop> {
   void Add(Channel* c);
   void Remove(Channel* c);
   bool dispatching() const { return dispatching_; }
-  // Frames and datagrams that waited longer than this in a socket are dropped
-  // (0: never): a standing queue under load becomes loss the sender reacts
-  // to, not delay for everyone (as CoDel does, by time spent queued).
-  uint64_t maxSojournNs() const { return maxSojournNs_; }
+  // CoDel's target for every socket's queue (0: no dropping), and its interval.
+  uint64_t codelTargetNs() const { return codelTargetNs_; }
+  uint64_t codelIntervalNs() const { return codelIntervalNs_; }
   // Drains `first` (it is readable), then spins over every channel.
   void Dispatch(Channel* first);
 
@@ -69,7 +69,7 @@ class Loop : public Napi::ObjectWrap<Loop> {
   std::vector<Channel*> channels_;
   bool dispatching_ = false;
   uint32_t spinUs_ = 0;
-  uint64_t maxSojournNs_ = 0;
+  uint64_t codelTargetNs_ = 0, codelIntervalNs_ = 0;
   // Counted for the bench and the snapshot: how often a spin found work.
   double spins_ = 0, spinHits_ = 0, wakeups_ = 0;
   // Spin's poll set, kept between calls (no allocation per dispatch).

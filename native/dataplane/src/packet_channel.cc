@@ -105,7 +105,8 @@ Napi::Value PacketChannel::Start(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-size_t PacketChannel::Receive() {
+size_t PacketChannel::Receive(size_t* forJs) {
+  *forJs = 0;
   if (fd_ < 0) return 0;
   for (size_t i = 0; i < kRxBatch; i++) {
     msghdr& h = rxMsgs_[i].msg_hdr;
@@ -119,16 +120,16 @@ size_t PacketChannel::Receive() {
     return 0;
   }
   size_t items = 0, used = 0;
-  const uint64_t maxSojourn = loop_ != nullptr ? loop_->maxSojournNs() : 0, now = maxSojourn != 0 ? RealtimeNs() : 0;
+  const uint64_t target = loop_ != nullptr ? loop_->codelTargetNs() : 0, interval = loop_ != nullptr ? loop_->codelIntervalNs() : 0, now = target != 0 ? RealtimeNs() : 0;
   for (int i = 0; i < n; i++) {
     size_t got = rxMsgs_[i].msg_len;
     if (got < sizeof(VnetHeader) || (rxMsgs_[i].msg_hdr.msg_flags & MSG_TRUNC)) {
       dropped_++;
       continue;
     }
-    if (maxSojourn != 0 && got > sizeof(VnetHeader) + kNeverStaleBytes) {
+    if (target != 0 && got > sizeof(VnetHeader) + kNeverStaleBytes) {
       uint64_t at = ReceiveTimeNs(rxMsgs_[i].msg_hdr);
-      if (at != 0 && now > at && now - at > maxSojourn) {
+      if (at != 0 && codel_.Drop(now > at ? now - at : 0, now, target, interval)) {
         stale_++;
         continue;
       }
@@ -143,7 +144,15 @@ size_t PacketChannel::Receive() {
     }
     if (count > 1) split_++;
     else if (h.flags & kVnetNeedsCsum) checksummed_++;
+    size_t at = used;
     for (size_t k = 0; k < count; k++) {
+      if (segment_ != nullptr && segment_->FromAdapter(leg_, arena_ + at, lens_[k])) {
+        at += lens_[k];
+        continue;
+      }
+      // Kept in place: the frame already sits at arena_ + at, where JavaScript reads it.
+      if (at != used) memmove(arena_ + used, arena_ + at, lens_[k]);
+      at += lens_[k];
       int32_t* d = desc_ + items * 4;
       d[0] = static_cast<int32_t>(used);
       d[1] = static_cast<int32_t>(lens_[k]);
@@ -153,7 +162,16 @@ size_t PacketChannel::Receive() {
       items++;
     }
   }
-  return items;
+  *forJs = items;
+  return static_cast<size_t>(n);
+}
+
+bool PacketChannel::QueueFrame(const uint8_t* frame, size_t len) {
+  if (fd_ < 0 || len > kTxSlotBytes) return false;
+  if (txLens_.size() == kTxSlots) Flush();
+  memcpy(&txArena_[txLens_.size() * kTxSlotBytes], frame, len);
+  txLens_.push_back(static_cast<uint32_t>(len));
+  return true;
 }
 
 Napi::Value PacketChannel::Inject(const Napi::CallbackInfo& info) {
@@ -234,6 +252,8 @@ Napi::Value PacketChannel::Stats(const Napi::CallbackInfo& info) {
 void PacketChannel::Close(const Napi::CallbackInfo&) { CloseNow(); }
 
 void PacketChannel::CloseNow() {
+  if (segment_ != nullptr) segment_->Forget(this);
+  segment_ = nullptr;
   if (fd_ < 0) return;
   Flush();
   StopPolling();

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "codel.h"
+#include "fast_path.h"
 #include "loop.h"
 #include "offload.h"
 
@@ -25,8 +27,14 @@ class PacketChannel : public Napi::ObjectWrap<PacketChannel>, public Channel {
   explicit PacketChannel(const Napi::CallbackInfo& info);
   ~PacketChannel() override;
 
-  size_t Receive() override;
+  size_t Receive(size_t* forJs) override;
   void Flush() override;
+  // The fast path's injects, queued like inject().
+  bool QueueFrame(const uint8_t* frame, size_t len);
+  void SetSegment(Segment* s, int leg) {
+    segment_ = s;
+    leg_ = leg;
+  }
 
  private:
   // start(loop, arena, descriptors, onBatch): items are [offset, length, 0, 0].
@@ -39,6 +47,9 @@ class PacketChannel : public Napi::ObjectWrap<PacketChannel>, public Channel {
   void SendNow(const uint8_t* data, size_t len);
 
   int ifindex_ = 0;
+  Segment* segment_ = nullptr;  // the fast path this adapter's frames try first
+  int leg_ = -1;
+  CoDel codel_;  // drops (counted as stale) what waited too long, the CoDel way
   uint8_t* arena_ = nullptr;
   size_t arenaBytes_ = 0;
   int32_t* desc_ = nullptr;

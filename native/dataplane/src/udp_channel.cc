@@ -107,7 +107,8 @@ Napi::Value UdpChannel::Start(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, gro_);
 }
 
-size_t UdpChannel::Receive() {
+size_t UdpChannel::Receive(size_t* forJs) {
+  *forJs = 0;
   if (fd_ < 0) return 0;
   for (size_t i = 0; i < kRxBatch; i++) {
     msghdr& h = rxMsgs_[i].msg_hdr;
@@ -122,14 +123,14 @@ size_t UdpChannel::Receive() {
     return 0;
   }
   size_t items = 0;
-  const uint64_t maxSojourn = loop_ != nullptr ? loop_->maxSojournNs() : 0, now = maxSojourn != 0 ? RealtimeNs() : 0;
+  const uint64_t target = loop_ != nullptr ? loop_->codelTargetNs() : 0, interval = loop_ != nullptr ? loop_->codelIntervalNs() : 0, now = target != 0 ? RealtimeNs() : 0;
   for (int i = 0; i < n; i++) {
     const msghdr& h = rxMsgs_[i].msg_hdr;
     size_t len = rxMsgs_[i].msg_len;
     if (h.msg_flags & MSG_TRUNC) continue;  // larger than a slot: nothing we could forward
-    if (maxSojourn != 0 && len > kNeverStaleBytes) {
+    if (target != 0 && len > kNeverStaleBytes) {
       uint64_t at = ReceiveTimeNs(h);
-      if (at != 0 && now > at && now - at > maxSojourn) {
+      if (at != 0 && codel_.Drop(now > at ? now - at : 0, now, target, interval)) {
         stale_++;
         continue;
       }
@@ -147,8 +148,12 @@ size_t UdpChannel::Receive() {
     size_t base = static_cast<size_t>(i) * slotBytes_;
     size_t off = 0;
     do {
-      if (items == descItems_) return items;
+      if (items == descItems_) break;
       size_t l = len - off < seg ? len - off : seg;
+      if (segment_ != nullptr && segment_->FromTunnel(leg_, arena_ + base + off, l, addr, port)) {
+        off += seg;
+        continue;
+      }
       int32_t* d = desc_ + items * 4;
       d[0] = static_cast<int32_t>(base + off);
       d[1] = static_cast<int32_t>(l);
@@ -158,7 +163,8 @@ size_t UdpChannel::Receive() {
       off += seg;
     } while (off < len);
   }
-  return items;
+  *forJs = items;
+  return static_cast<size_t>(n);
 }
 
 void UdpChannel::Send(const Napi::CallbackInfo& info) {
@@ -175,6 +181,16 @@ void UdpChannel::Send(const Napi::CallbackInfo& info) {
   memcpy(&txArena_[txQueue_.size() * kTxSlotBytes], data, static_cast<size_t>(len));
   txQueue_.push_back({static_cast<uint32_t>(len), addr, port});
   if (!Dispatching()) Flush();  // a timer's send (keepalive): nothing else will flush it
+}
+
+bool UdpChannel::QueueDatagram(const uint8_t* hdr, size_t hdrLen, const uint8_t* body, size_t len, uint32_t addr, uint16_t port) {
+  if (fd_ < 0 || port == 0 || hdrLen + len > kTxSlotBytes) return false;
+  if (txQueue_.size() == kTxSlots) Flush();
+  uint8_t* slot = &txArena_[txQueue_.size() * kTxSlotBytes];
+  memcpy(slot, hdr, hdrLen);
+  memcpy(slot + hdrLen, body, len);
+  txQueue_.push_back({static_cast<uint32_t>(hdrLen + len), addr, port});
+  return true;
 }
 
 void UdpChannel::SendNow(const uint8_t* data, size_t len, uint32_t addr, uint16_t port) {
@@ -309,6 +325,8 @@ void UdpChannel::Multicast(const Napi::CallbackInfo& info) {
 void UdpChannel::Close(const Napi::CallbackInfo&) { CloseNow(); }
 
 void UdpChannel::CloseNow() {
+  if (segment_ != nullptr) segment_->Forget(this);
+  segment_ = nullptr;
   if (fd_ < 0) return;
   Flush();
   StopPolling();

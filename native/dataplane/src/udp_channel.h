@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "codel.h"
+#include "fast_path.h"
 #include "loop.h"
 
 namespace vxb {
@@ -20,8 +22,14 @@ class UdpChannel : public Napi::ObjectWrap<UdpChannel>, public Channel {
   explicit UdpChannel(const Napi::CallbackInfo& info);
   ~UdpChannel() override;
 
-  size_t Receive() override;
+  size_t Receive(size_t* forJs) override;
   void Flush() override;
+  // The fast path's sends: header + body as one datagram, queued like send().
+  bool QueueDatagram(const uint8_t* hdr, size_t hdrLen, const uint8_t* body, size_t len, uint32_t addr, uint16_t port);
+  void SetSegment(Segment* s, int leg) {
+    segment_ = s;
+    leg_ = leg;
+  }
 
  private:
   // start(loop, arena Buffer, descriptors Int32Array, onBatch(count)): each
@@ -50,6 +58,9 @@ class UdpChannel : public Napi::ObjectWrap<UdpChannel>, public Channel {
   std::vector<sockaddr_in> rxFrom_;
   std::vector<uint8_t> rxCtl_;
   bool gro_ = false;
+  Segment* segment_ = nullptr;  // the fast path this socket's datagrams try first
+  int leg_ = -1;
+  CoDel codel_;  // drops (counted as stale) what waited too long, the CoDel way
   double stale_ = 0;  // dropped for waiting longer than the loop's maxSojournNs
 
   // send side

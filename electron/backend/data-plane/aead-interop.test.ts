@@ -2,11 +2,11 @@
 // (native OpenSSL EVP in native/dataplane, node:crypto in the JS data plane),
 // through the real SecureSender/SecureReceiver of the engine.
 import { describe, expect, it } from 'vitest';
-import { createNodeAead } from '../electron/engine/crypto/node-aead.js';
-import { PeerSession, SecureReceiver, SecureSender } from '../electron/engine/crypto/secure-codec.js';
-import { SECURE_HEADER_LEN, SecureType } from '../electron/engine/crypto/secure-header.js';
-import type { AeadFactory } from '../electron/engine/ports/aead-port.js';
-import { loadDataPlaneModule, type DataPlaneModule } from './dataplane-module.js';
+import { createNodeAead } from '../../engine/crypto/node-aead.js';
+import { PeerSession, SecureReceiver, SecureSender } from '../../engine/crypto/secure-codec.js';
+import { SECURE_HEADER_LEN, SecureType } from '../../engine/crypto/secure-header.js';
+import type { AeadFactory } from '../../engine/ports/aead-port.js';
+import { loadDataPlaneModule, type DataPlaneModule } from '../../../native/dataplane-module.js';
 
 const loaded = loadDataPlaneModule();
 const PSK = 'a long enough pre-shared key for tests';

@@ -1,0 +1,217 @@
+#include "fast_path.h"
+
+#include <cstring>
+
+#include "packet_channel.h"
+#include "udp_channel.h"
+
+namespace vxb {
+namespace {
+constexpr size_t kEthHeader = 14, kVxlanHeader = 8;
+
+inline uint64_t macAt(const uint8_t* p) {
+  return static_cast<uint64_t>(p[0]) << 40 | static_cast<uint64_t>(p[1]) << 32 | static_cast<uint64_t>(p[2]) << 24 | static_cast<uint64_t>(p[3]) << 16 |
+         static_cast<uint64_t>(p[4]) << 8 | p[5];
+}
+inline bool isGroup(const uint8_t* mac) { return (mac[0] & 1) != 0; }
+inline uint64_t matchKey(uint32_t addr, uint16_t port) { return static_cast<uint64_t>(addr) << 16 | port; }
+// JavaScript numbers carry MACs (48 bits) and addresses exactly.
+inline uint64_t u64(const Napi::Value& v) { return v.IsNumber() ? static_cast<uint64_t>(v.As<Napi::Number>().DoubleValue()) : 0; }
+inline int i32(const Napi::Value& v) { return v.IsNumber() ? v.As<Napi::Number>().Int32Value() : -1; }
+}  // namespace
+
+Napi::Function Segment::Define(Napi::Env env) {
+  return DefineClass(env, "Segment",
+                     {InstanceMethod<&Segment::AttachAdapter>("attachAdapter"), InstanceMethod<&Segment::AttachTunnel>("attachTunnel"),
+                      InstanceMethod<&Segment::Detach>("detach"), InstanceMethod<&Segment::SetPeers>("setPeers"), InstanceMethod<&Segment::SetMac>("setMac"),
+                      InstanceMethod<&Segment::DeleteMac>("deleteMac"), InstanceMethod<&Segment::ClearMacs>("clearMacs"), InstanceMethod<&Segment::Take>("take")});
+}
+
+Segment::Segment(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Segment>(info) {}
+
+Segment::~Segment() {
+  for (auto& [id, leg] : legs_) {
+    if (leg.nic != nullptr) leg.nic->SetSegment(nullptr, -1);
+    if (leg.udp != nullptr) leg.udp->SetSegment(nullptr, -1);
+  }
+}
+
+Segment::Leg* Segment::LegAt(int leg) {
+  auto it = legs_.find(leg);
+  return it == legs_.end() ? nullptr : &it->second;
+}
+
+void Segment::AttachAdapter(const Napi::CallbackInfo& info) {
+  int id = i32(info[0]);
+  if (id < 0 || !info[1].IsObject()) return;
+  PacketChannel* c = PacketChannel::Unwrap(info[1].As<Napi::Object>());
+  Leg& leg = legs_[id];
+  leg.nic = c;
+  c->SetSegment(this, id);
+  channelRefs_.push_back(Napi::Persistent(info[1].As<Napi::Object>()));
+}
+
+void Segment::AttachTunnel(const Napi::CallbackInfo& info) {
+  int id = i32(info[0]);
+  if (id < 0 || !info[1].IsObject()) return;
+  UdpChannel* c = UdpChannel::Unwrap(info[1].As<Napi::Object>());
+  Leg& leg = legs_[id];
+  leg.udp = c;
+  leg.raw = info[2].ToBoolean().Value();
+  leg.vni = static_cast<uint32_t>(u64(info[3]));
+  c->SetSegment(this, id);
+  channelRefs_.push_back(Napi::Persistent(info[1].As<Napi::Object>()));
+}
+
+void Segment::Detach(const Napi::CallbackInfo& info) {
+  int id = i32(info[0]);
+  Leg* leg = LegAt(id);
+  if (leg == nullptr) return;
+  if (leg->nic != nullptr) leg->nic->SetSegment(nullptr, -1);
+  if (leg->udp != nullptr) leg->udp->SetSegment(nullptr, -1);
+  for (auto it = macs_.begin(); it != macs_.end();) it = it->second.leg == id ? macs_.erase(it) : std::next(it);
+  for (auto it = peers_.begin(); it != peers_.end();) it = it->second.leg == id ? peers_.erase(it) : std::next(it);
+  legs_.erase(id);
+}
+
+
+void Segment::Forget(PacketChannel* c) {
+  for (auto& [id, leg] : legs_)
+    if (leg.nic == c) leg.nic = nullptr;
+}
+
+void Segment::Forget(UdpChannel* c) {
+  for (auto& [id, leg] : legs_)
+    if (leg.udp == c) leg.udp = nullptr;
+}
+
+void Segment::SetPeers(const Napi::CallbackInfo& info) {
+  int id = i32(info[0]);
+  Leg* leg = LegAt(id);
+  if (leg == nullptr || !info[1].IsTypedArray()) return;
+  auto a = info[1].As<Napi::Float64Array>();
+  // Peers that left take their counters with them: JavaScript took them each sweep.
+  std::unordered_map<int32_t, Peer> kept;
+  leg->match.clear();
+  for (size_t i = 0; i + 5 <= a.ElementLength(); i += 5) {
+    int32_t key = static_cast<int32_t>(a[i]);
+    auto old = peers_.find(key);
+    Peer p = old != peers_.end() ? old->second : Peer{};
+    p.addr = static_cast<uint32_t>(a[i + 1]);
+    p.port = static_cast<uint16_t>(a[i + 2]);
+    p.leg = id;
+    kept[key] = p;
+    leg->match[matchKey(static_cast<uint32_t>(a[i + 3]), static_cast<uint16_t>(a[i + 4]))] = key;
+  }
+  for (auto it = peers_.begin(); it != peers_.end();) it = it->second.leg == id ? peers_.erase(it) : std::next(it);
+  for (auto& [key, p] : kept) peers_[key] = p;
+}
+
+void Segment::SetMac(const Napi::CallbackInfo& info) { macs_[u64(info[0])] = Mac{i32(info[1]), info[2].IsNumber() ? info[2].As<Napi::Number>().Int32Value() : -1, false}; }
+
+void Segment::DeleteMac(const Napi::CallbackInfo& info) { macs_.erase(u64(info[0])); }
+
+void Segment::ClearMacs(const Napi::CallbackInfo&) { macs_.clear(); }
+
+Napi::Value Segment::Take(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::vector<double> legs, peers, macs;
+  for (auto& [id, leg] : legs_) {
+    Traffic& t = leg.traffic;
+    if (t.rxPackets == 0 && t.txPackets == 0) continue;
+    legs.insert(legs.end(), {static_cast<double>(id), t.rxPackets, t.rxBytes, t.txPackets, t.txBytes});
+    t = Traffic{};
+  }
+  for (auto& [key, p] : peers_) {
+    Traffic& t = p.traffic;
+    if (t.rxPackets == 0 && t.txPackets == 0 && !p.seen) continue;
+    peers.insert(peers.end(), {static_cast<double>(key), static_cast<double>(p.leg), t.rxPackets, t.rxBytes, t.txPackets, t.txBytes, p.seen ? 1.0 : 0.0});
+    t = Traffic{};
+    p.seen = false;
+  }
+  for (auto& [mac, m] : macs_) {
+    if (!m.seen) continue;
+    macs.push_back(static_cast<double>(mac));
+    m.seen = false;
+  }
+  auto toArray = [&](const std::vector<double>& v) {
+    Napi::Float64Array a = Napi::Float64Array::New(env, v.size());
+    if (!v.empty()) memcpy(a.Data(), v.data(), v.size() * sizeof(double));
+    return a;
+  };
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("legs", toArray(legs));
+  o.Set("peers", toArray(peers));
+  o.Set("macs", toArray(macs));
+  return o;
+}
+
+bool Segment::ToTunnel(const Mac& dst, const uint8_t* frame, size_t len) {
+  Leg* out = LegAt(dst.leg);
+  if (out == nullptr || out->udp == nullptr) return false;
+  auto p = peers_.find(dst.peer);
+  if (p == peers_.end() || p->second.leg != dst.leg) return false;
+  uint8_t hdr[kVxlanHeader] = {0x08, 0, 0, 0, static_cast<uint8_t>(out->vni >> 16), static_cast<uint8_t>(out->vni >> 8), static_cast<uint8_t>(out->vni), 0};
+  if (!out->udp->QueueDatagram(hdr, out->raw ? 0 : kVxlanHeader, frame, len, p->second.addr, p->second.port)) return false;
+  out->traffic.txPackets++;
+  out->traffic.txBytes += static_cast<double>(len);
+  p->second.traffic.txPackets++;
+  p->second.traffic.txBytes += static_cast<double>(len);
+  return true;
+}
+
+bool Segment::FromAdapter(int leg, const uint8_t* frame, size_t len) {
+  if (len < kEthHeader || isGroup(frame) || isGroup(frame + 6)) return false;
+  auto src = macs_.find(macAt(frame + 6));
+  if (src == macs_.end() || src->second.leg != leg || src->second.peer != -1) return false;  // new or moved: the switch decides
+  auto dst = macs_.find(macAt(frame));
+  if (dst == macs_.end() || dst->second.peer == -1) return false;  // unknown, or on an adapter
+  Leg* in = LegAt(leg);
+  if (in == nullptr || !ToTunnel(dst->second, frame, len)) return false;
+  src->second.seen = true;
+  in->traffic.rxPackets++;
+  in->traffic.rxBytes += static_cast<double>(len);
+  return true;
+}
+
+bool Segment::FromTunnel(int leg, uint8_t* data, size_t len, uint32_t addr, uint16_t port) {
+  Leg* in = LegAt(leg);
+  if (in == nullptr) return false;
+  const uint8_t* frame = data;
+  size_t flen = len;
+  if (!in->raw) {
+    // A VXLAN data packet of this VNI (I flag only); keepalives, cookies and anything odd go up.
+    if (len < kVxlanHeader + kEthHeader || data[0] != 0x08) return false;
+    uint32_t vni = static_cast<uint32_t>(data[4]) << 16 | static_cast<uint32_t>(data[5]) << 8 | data[6];
+    if (vni != in->vni) return false;
+    frame = data + kVxlanHeader;
+    flen = len - kVxlanHeader;
+  } else if (len < kEthHeader) {
+    return false;
+  }
+  auto m = in->match.find(matchKey(addr, port));
+  if (m == in->match.end()) m = in->match.find(matchKey(addr, 0));
+  if (m == in->match.end()) return false;  // not a peer this leg takes frames from (yet)
+  int32_t peerKey = m->second;
+  if (isGroup(frame) || isGroup(frame + 6)) return false;
+  auto src = macs_.find(macAt(frame + 6));
+  if (src == macs_.end() || src->second.leg != leg || src->second.peer != peerKey) return false;
+  auto dst = macs_.find(macAt(frame));
+  if (dst == macs_.end() || dst->second.peer != -1) return false;  // relaying between peers stays with the switch
+  Leg* out = LegAt(dst->second.leg);
+  if (out == nullptr || out->nic == nullptr || !out->nic->QueueFrame(frame, flen)) return false;
+  auto p = peers_.find(peerKey);
+  if (p != peers_.end()) {
+    p->second.traffic.rxPackets++;
+    p->second.traffic.rxBytes += static_cast<double>(flen);
+    p->second.seen = true;
+  }
+  src->second.seen = true;
+  in->traffic.rxPackets++;
+  in->traffic.rxBytes += static_cast<double>(flen);
+  out->traffic.txPackets++;
+  out->traffic.txBytes += static_cast<double>(flen);
+  return true;
+}
+
+}  // namespace vxb

@@ -1,0 +1,52 @@
+// FastPath over the native module's Segment: frames between an adapter and a
+// tunnel peer that the switch already knows never reach JavaScript (see
+// native/dataplane/src/fast_path.h for what stays with the engine).
+import type { FastPath, FastPathFactory } from '../electron/engine/ports/fast-path-port.js';
+import { nativePacketChannelOf } from './af-packet-capture.js';
+import type { DataPlaneModule } from './dataplane-module.js';
+import { ipv4ToNumber } from './ipv4-cache.js';
+import { nativeUdpChannelOf } from './native-udp.js';
+
+const PEER_FIELDS = 5;
+
+export function nativeFastPath(m: DataPlaneModule): FastPathFactory {
+  return () => createNativeFastPath(m);
+}
+
+function createNativeFastPath(m: DataPlaneModule): FastPath {
+  const seg = new m.Segment();
+  return {
+    attachAdapter(leg, handle) {
+      const ch = nativePacketChannelOf(handle);
+      if (ch === undefined) return false;
+      seg.attachAdapter(leg, ch);
+      return true;
+    },
+    attachTunnel(leg, socket, encap) {
+      const ch = nativeUdpChannelOf(socket);
+      if (ch === undefined) return false;
+      seg.attachTunnel(leg, ch, encap.raw, encap.vni);
+      return true;
+    },
+    detach: (leg) => seg.detach(leg),
+    setPeers(leg, peers) {
+      const a = new Float64Array(peers.length * PEER_FIELDS);
+      peers.forEach((p, i) => {
+        const addr = ipv4ToNumber(p.address);
+        a.set([p.key, addr, p.port, addr, p.matchPort], i * PEER_FIELDS);
+      });
+      seg.setPeers(leg, a);
+    },
+    setMac: (mac, leg, peer) => seg.setMac(mac, leg, peer),
+    deleteMac: (mac) => seg.deleteMac(mac),
+    take(sink) {
+      const t = seg.take();
+      for (let i = 0; i + 5 <= t.legs.length; i += 5) sink.legTraffic(t.legs[i]!, t.legs[i + 1]!, t.legs[i + 2]!, t.legs[i + 3]!, t.legs[i + 4]!);
+      for (let i = 0; i + 7 <= t.peers.length; i += 7) {
+        const p = t.peers;
+        sink.peerTraffic(p[i + 1]!, p[i]!, p[i + 2]!, p[i + 3]!, p[i + 4]!, p[i + 5]!, p[i + 6] === 1);
+      }
+      for (let i = 0; i < t.macs.length; i++) sink.macSeen(t.macs[i]!);
+    },
+  };
+}
