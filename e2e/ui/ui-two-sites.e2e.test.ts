@@ -21,6 +21,7 @@ import { ping, waitForPing } from '../lib/ping.js';
 import { useTopology } from '../lib/scenario.js';
 import type { Site } from '../lib/topology.js';
 import { findPeer, Ubdg, type BridgeSnapshot } from '../lib/ubdg.js';
+import { checkLayoutAtWidths } from './layout-check.js';
 import {
   assertUiPrerequisites,
   collectPageErrors,
@@ -140,10 +141,11 @@ describe('UI in Chromium drives `ubdg ui` in site 1 against a CLI bridge in site
   async function expectPeerCountersMove(): Promise<void> {
     await peerRow().waitFor({ timeout: UI_WAIT_MS });
     const total = await peerCell('Traffic');
-    const rx = await peerCell('Receive');
+    const rate = await peerCell('Rate');
     const first = await text(total);
     await expect.poll(() => text(total), POLL).not.toBe(first);
-    await expect.poll(async () => text(rx.locator('.num').first()), POLL).not.toBe('0 bit/s');
+    // The Rate cell: receive (↓) over send (↑).
+    await expect.poll(async () => text(rate.locator('.num').first()), POLL).toMatch(/^↓ [1-9][\d.]* (bit|kbit|Mbit)\/s$/);
     expect(await text(total)).toMatch(/↓ [1-9][\d.]* (B|KiB|MiB) ↑ [1-9][\d.]* (B|KiB|MiB)/);
   }
 
@@ -425,6 +427,35 @@ describe('UI in Chromium drives `ubdg ui` in site 1 against a CLI bridge in site
     await page.getByRole('tab', { name: /Remote VTEPs/ }).click();
     await peerRow().waitFor();
     await shoot('08-running');
+  });
+
+  it('fits windows from 1024 px wide up, light and dark, with a configured peer and an adapter leg running', async () => {
+    const { problems, shots: taken } = await checkLayoutAtWidths(page, '08b-running-layout');
+    shots.push(...taken);
+    expect(problems).toEqual([]);
+  });
+
+  it('reload while running, unsaved: the legs (read-only), the adapter, the MAC table and the events come back', async () => {
+    await page.reload();
+    await waitConnected();
+    await waitStatus('Running');
+    await expect.poll(legSubs, POLL).toEqual([vLeg(), wLeg()]);
+    expect(await text(page.locator('.header-profile-name'))).toBe('Unsaved setup');
+    await page.getByText('The bridge is running: stop it to change the legs.').waitFor();
+    expect(await adapterTrigger().isDisabled()).toBe(true);
+    expect(await text(adapterTrigger())).toContain(s1.lanIf);
+    const macKpi = page.locator('.kpi').filter({ hasText: 'MAC addresses' }).locator('.kpi-value');
+    await expect.poll(async () => Number(await text(macKpi)), POLL).toBeGreaterThanOrEqual(2);
+    await page.getByRole('tab', { name: /MAC table/ }).click();
+    await page
+      .getByRole('table', { name: 'MAC table' })
+      .getByRole('row')
+      .filter({ hasText: await macOf(s2.host, s2.hostIf) })
+      .waitFor();
+    await page.getByRole('tab', { name: /Events/ }).click();
+    await page.getByText('Leg 1 is running', { exact: true }).first().waitFor();
+    await page.getByRole('tab', { name: /Remote VTEPs/ }).click();
+    expect(await page.getByRole('button', { name: 'Save as…' }).isEnabled()).toBe(true);
   });
 
   it('saves the setup as a profile', async () => {

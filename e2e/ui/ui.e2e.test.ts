@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { CONTROL_LEN, ControlType, NONCE_LEN, emptyControlPacket, readControl, writeControlKeepalive } from '../../electron/engine/codec/control.js';
 import { Background } from '../lib/background.js';
 import { assertUiPrerequisites, CHROMIUM, CHROMIUM_ARGS } from './ui-harness.js';
+import { checkLayoutAtWidths } from './layout-check.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -48,6 +49,7 @@ describe('UI in a browser over `ubdg ui`', () => {
   let providerPort = 0;
   let uLocal = 0;
   let uRemote = 0;
+  let vtepPort = 0;
 
   beforeAll(async () => {
     assertUiPrerequisites();
@@ -109,7 +111,7 @@ describe('UI in a browser over `ubdg ui`', () => {
     await expect.poll(() => legsTable.getByText('running').count(), { timeout: 10_000 }).toBe(2);
 
     const mac = [0x02, 0x00, 0x5e, 0x10, 0x20, 0x30];
-    const { port: vtepPort } = vtep.address();
+    vtepPort = vtep.address().port;
     // A plain provider learns a VTEP only once it proved it receives at its address:
     // a keepalive, the provider's cookie back (echoing the keepalive's nonce), a keepalive with it.
     let cookie: Buffer | null = null;
@@ -142,12 +144,49 @@ describe('UI in a browser over `ubdg ui`', () => {
     }
   });
 
-  it('saves the setup as a profile', async () => {
+  it('fits windows from 1024 px wide up, light and dark, while running (screenshots in e2e/artifacts/ui/)', async () => {
+    const { problems, shots } = await checkLayoutAtWidths(page, 'running-layout');
+    console.log(`ui layout screenshots:\n  ${shots.join('\n  ')}`);
+    expect(problems).toEqual([]);
+  });
+
+  it('reload while running: the page shows what runs (legs read-only, unsaved), the MAC table and the recent events', async () => {
+    await page.reload();
+    await page.getByTestId('link-state').getByText('Connected').waitFor();
+    await page.getByTestId('bridge-status').getByText('Running').waitFor();
+    // The legs in the editor, as started, and locked.
+    const subs = page.locator('.legs-panel .leg-item-sub');
+    await expect.poll(() => subs.allTextContents()).toEqual([`5000#V:E@127.0.0.1:0:${providerPort}`, `5000#U:E@127.0.0.1:${uLocal}:127.0.0.1:${uRemote}`]);
+    expect(await page.getByText('No legs yet').count()).toBe(0);
+    await page.getByText('The bridge is running: stop it to change the legs.').waitFor();
+    expect(await page.getByRole('button', { name: 'Add leg' }).isDisabled()).toBe(true);
+    expect(await page.locator('.header-profile-name').textContent()).toBe('Unsaved setup');
+    // The MAC learned before the reload: counted, and in the table.
+    const macKpi = page.locator('.kpi').filter({ hasText: 'MAC addresses' }).locator('.kpi-value');
+    await expect.poll(async () => Number(await macKpi.textContent())).toBeGreaterThan(0);
+    await page.getByRole('tab', { name: /MAC table/ }).click();
+    await page.getByRole('table', { name: 'MAC table' }).getByText('02:00:5e:10:20:30').waitFor();
+    // The events from before the reload, replayed by the host.
+    await page.getByRole('tab', { name: /Events/ }).click();
+    await page.getByText(`Learned VTEP 127.0.0.1:${vtepPort} on leg 1`, { exact: false }).first().waitFor();
+    await page.getByRole('tab', { name: /Remote VTEPs/ }).click();
+    expect(await page.getByRole('button', { name: 'Save as…' }).isEnabled()).toBe(true);
+  });
+
+  it('saves the setup as a profile (after the reload, while running)', async () => {
     await page.getByRole('button', { name: 'Save as…' }).click();
     await page.getByLabel('Name', { exact: true }).fill('e2e lab');
     await page.getByRole('dialog').getByRole('button', { name: 'Save', exact: true }).click();
     await page.locator('.profile-row').filter({ hasText: 'e2e lab' }).waitFor();
     expect(existsSync(dataDir)).toBe(true);
+  });
+
+  it('reload while running again: the profile it was saved as, unmodified', async () => {
+    await page.reload();
+    await page.getByTestId('bridge-status').getByText('Running').waitFor();
+    await page.locator('.header-profile-name').getByText('e2e lab').waitFor();
+    expect(await page.locator('.profiles-panel .badge').filter({ hasText: 'modified' }).count()).toBe(0);
+    expect(await page.locator('.leg-item').count()).toBe(2);
   });
 
   it('stops, and after a reload loads the recent profile', async () => {

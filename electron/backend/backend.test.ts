@@ -57,7 +57,13 @@ describe('handlers', () => {
   // Bad input of every kind, on every channel that takes input: an error, never a throw.
   const bad: readonly [string, unknown[], string][] = [
     ['app:info', [1], 'expected 0 arguments, got 1'],
-    ['bridge:start', [], 'expected 1 argument, got 0'],
+    ['bridge:start', [], 'expected 1 to 2 arguments, got 0'],
+    ['bridge:start', [['5000#W:E@eth0'], 'lab', 3], 'expected 1 to 2 arguments, got 3'],
+    ['bridge:start', [['5000#W:E@eth0'], 42], 'profile: expected a string, got number'],
+    ['bridge:start', [['5000#W:E@eth0'], ''], 'profile: expected 1 to 256 characters'],
+    ['bridge:start', [['5000#W:E@eth0'], { name: 'lab' }], 'profile: expected a string, got an object'],
+    ['bridge:setup', [1], 'expected 0 arguments, got 1'],
+    ['bridge:events', [[]], 'expected 0 arguments, got 1'],
     ['bridge:start', ['5000#W:E@eth0'], 'legs: expected a list of leg strings'],
     ['bridge:start', [[]], 'legs: add at least one leg'],
     ['bridge:start', [[42]], 'legs[0]: expected a leg string, got number'],

@@ -3,10 +3,13 @@
 // Every handler takes untrusted `unknown` arguments, validates them and
 // answers with a Result: bad input gets an error, never an exception.
 // It owns the one running bridge and pushes one snapshot per tick (~4 Hz)
-// plus the engine's events to subscribers.
+// plus the engine's events to subscribers. It also owns what a (re)connecting
+// page needs to show exactly what runs: the setup as started (running-setup.ts)
+// and a ring of recent events (event-ring.ts).
 
 import { SNAPSHOT_INTERVAL_MS } from '../model/defaults.js';
 import type { LegSpec } from '../model/leg-spec.js';
+import type { Profile } from '../model/profile-schema.js';
 import type { NicInfo } from '../model/nic-info.js';
 import { errorText, FixableError } from '../model/user-error.js';
 import { createBridgeRunner, RESOLVE_NIC_TIMEOUT_MS, withTimeout, type BridgeRunnerDeps } from './bridge-runner.js';
@@ -23,6 +26,8 @@ import {
 } from '../contract/ipc-contract.js';
 import { PROFILE_FILE_MAX_BYTES, describe, parseLegList } from '../model/profile-schema.js';
 import { ProfileError, type ProfileStore } from './profiles/profile-store.js';
+import { createEventRing } from './event-ring.js';
+import { createRunningSetup } from './running-setup.js';
 
 /** Native file dialogs (Electron only; the browser host has none). */
 export interface FileDialogs {
@@ -76,15 +81,26 @@ function isInvokeChannel(c: unknown): c is InvokeChannel {
   return typeof c === 'string' && (INVOKE_CHANNELS as readonly string[]).includes(c);
 }
 
-/** Argument count and types, checked before any work. */
-function arity(args: readonly unknown[], n: number): string | undefined {
-  return args.length === n ? undefined : `expected ${n} argument${n === 1 ? '' : 's'}, got ${args.length}`;
+/** How many arguments a channel takes: exactly n, or [least, most] (trailing ones optional). */
+type Arity = number | readonly [number, number];
+
+/** Argument count, checked before any work. */
+function arity(args: readonly unknown[], n: Arity): string | undefined {
+  const [least, most] = typeof n === 'number' ? [n, n] : n;
+  if (args.length >= least && args.length <= most) return undefined;
+  const want = least === most ? `${least} argument${least === 1 ? '' : 's'}` : `${least} to ${most} arguments`;
+  return `expected ${want}, got ${args.length}`;
 }
 
 function nameArg(v: unknown, field: string): string | undefined {
   if (typeof v !== 'string') return `${field}: expected a string, got ${describe(v)}`;
   if (v.length === 0 || v.length > 256) return `${field}: expected 1 to 256 characters`;
   return undefined;
+}
+
+/** The profile a bridge starts from: absent or null (an unsaved setup), or a name. */
+function profileArg(v: unknown): string | undefined {
+  return v === undefined || v === null ? undefined : nameArg(v, 'profile');
 }
 
 /** The export options: exactly `{ includeKeys: boolean }` (own field; keys go out only on an explicit true). */
@@ -113,18 +129,24 @@ export function createBackend(deps: BackendDeps): Backend {
     }
   }
 
+  const recentEvents = createEventRing();
+  const setup = createRunningSetup();
+
   const bridge = createBridgeRunner({
     createBridge: deps.createBridge,
     ...(deps.resolveNic ? { resolveNic: deps.resolveNic } : {}),
     periodMs: deps.snapshotIntervalMs ?? SNAPSHOT_INTERVAL_MS,
     listening: () => listeners.size > 0,
     onSnapshot: (payload) => emit({ channel: 'bridge:snapshot', payload }),
-    onEvent: (payload) => emit({ channel: 'bridge:event', payload }),
+    onEvent: (payload) => {
+      recentEvents.push(payload);
+      emit({ channel: 'bridge:event', payload });
+    },
     log,
   });
 
-  /** Leg strings → specs (parsed once), or an error naming the leg. */
-  function parseLegs(value: unknown): Result<readonly LegSpec[]> {
+  /** Leg strings → the texts and their specs (parsed once), or an error naming the leg. */
+  function parseLegs(value: unknown): Result<readonly { readonly text: string; readonly spec: LegSpec }[]> {
     const list = parseLegList(value, 'legs');
     if (!list.ok) return fail(list.error);
     if (list.value.length === 0) return fail('legs: add at least one leg');
@@ -133,12 +155,22 @@ export function createBackend(deps: BackendDeps): Backend {
         return fail(`legs[${i}]: pick a network adapter for the W leg ${JSON.stringify(text)} (e.g. ${text}@eth0; see the adapter list)`);
       }
     }
-    return ok(list.value.map((l) => l.spec));
+    return ok(list.value);
   }
 
-  async function startBridge(value: unknown): Promise<Result<BridgeSnapshot>> {
+  /** `profile`: validated by the caller (null: an unsaved setup). Legs are never logged: they may hold a key. */
+  async function startBridge(value: unknown, profile: string | null): Promise<Result<BridgeSnapshot>> {
     const parsed = parseLegs(value);
-    return parsed.ok ? bridge.start(parsed.value) : parsed;
+    if (!parsed.ok) return parsed;
+    // Nothing runs: no earlier setup is valid any more, not even while this one starts.
+    if (bridge.status() === null) setup.clear();
+    const result = await bridge.start(parsed.value.map((l) => l.spec));
+    if (result.ok)
+      setup.started(
+        parsed.value.map((l) => l.text),
+        profile,
+      );
+    return result;
   }
 
   /** Runs a handler body: ProfileError and anything unexpected become Result errors. */
@@ -153,7 +185,7 @@ export function createBackend(deps: BackendDeps): Backend {
   }
 
   type Body<C extends InvokeChannel> = (args: readonly unknown[]) => Promise<Result<InvokeResult<C>>>;
-  function handler<C extends InvokeChannel>(channel: C, n: number, body: Body<C>): Handler<C> {
+  function handler<C extends InvokeChannel>(channel: C, n: Arity, body: Body<C>): Handler<C> {
     return (...args) =>
       guard(channel, async () => {
         const bad = arity(args, n);
@@ -186,7 +218,10 @@ export function createBackend(deps: BackendDeps): Backend {
       }
     }),
 
-    'bridge:start': handler('bridge:start', 1, (a) => startBridge(a[0])),
+    'bridge:start': handler('bridge:start', [1, 2], async ([legs, profile]) => {
+      const bad = profileArg(profile);
+      return bad ? fail(bad) : startBridge(legs, typeof profile === 'string' ? profile : null);
+    }),
 
     'bridge:stop': handler('bridge:stop', 0, async () => {
       await bridge.stop();
@@ -195,6 +230,10 @@ export function createBackend(deps: BackendDeps): Backend {
 
     'bridge:status': handler('bridge:status', 0, async () => ok(bridge.status())),
 
+    'bridge:setup': handler('bridge:setup', 0, async () => ok(bridge.status() === null ? null : await setup.describe(deps.profiles))),
+
+    'bridge:events': handler('bridge:events', 0, async () => ok(recentEvents.list())),
+
     'profiles:list': handler('profiles:list', 0, async () => ok(await deps.profiles.list())),
 
     'profiles:load': handler('profiles:load', 1, async ([name]) => {
@@ -202,11 +241,19 @@ export function createBackend(deps: BackendDeps): Backend {
       return bad ? fail(bad) : ok(await deps.profiles.load(name as string));
     }),
 
-    'profiles:save': handler('profiles:save', 1, async ([profile]) => ok(await deps.profiles.save(profile))),
+    'profiles:save': handler('profiles:save', 1, async ([profile]) => {
+      const saved = await deps.profiles.save(profile);
+      // Valid, or save() would have thrown: if these legs are what runs, it now runs as this profile.
+      setup.saved(saved.name, (profile as Profile).legs);
+      return ok(saved);
+    }),
 
     'profiles:rename': handler('profiles:rename', 2, async ([from, to]) => {
       const bad = nameArg(from, 'from') ?? nameArg(to, 'to');
-      return bad ? fail(bad) : ok(await deps.profiles.rename(from as string, to as string));
+      if (bad) return fail(bad);
+      const renamed = await deps.profiles.rename(from as string, to as string);
+      setup.renamed(from as string, renamed.name);
+      return ok(renamed);
     }),
 
     'profiles:delete': handler('profiles:delete', 1, async ([name]) => {
@@ -264,7 +311,7 @@ export function createBackend(deps: BackendDeps): Backend {
     async autoStart() {
       const p = await deps.profiles.autoStartProfile();
       if (!p) return null;
-      const result = await startBridge(p.legs);
+      const result = await startBridge(p.legs, p.name);
       log(result.ok ? `auto-started profile "${p.name}"` : `auto-start of profile "${p.name}" failed: ${result.error}`);
       return { profile: p.name, result };
     },

@@ -21,6 +21,30 @@ export interface AppInfo {
   readonly profilesDir?: string;
 }
 
+/** What runs, as the user set it up: a page that (re)connects to a running bridge
+ *  shows exactly this (legs in the editor, the adapter, the profile and whether
+ *  it has unsaved changes). The backend owns it (running-setup.ts). */
+export interface RunningSetup {
+  /** The leg strings given to 'bridge:start', as typed. A typed key is in them, as in
+   *  what 'profiles:load' returns: the page needs it to save or restart the legs. */
+  readonly legs: readonly string[];
+  /** The profile it was started from or last saved as, as stored now; null if none (or deleted). */
+  readonly profile: {
+    readonly name: string;
+    /** The profile's legs as saved: the baseline that tells whether the setup has unsaved changes. */
+    readonly legs: readonly string[];
+    readonly autoStart: boolean;
+  } | null;
+  /** ms since epoch when it started, for the uptime. */
+  readonly startedAt: number;
+}
+
+/** One engine event with the backend's time, from the ring a (re)connecting page replays. */
+export interface RecentEvent {
+  readonly time: number;
+  readonly event: BridgeEvent;
+}
+
 /** Either a value or a user-facing error. Handlers never throw across IPC. */
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
@@ -28,11 +52,16 @@ export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok
 export interface InvokeChannels {
   'app:info': { args: []; result: AppInfo };
   'nics:list': { args: []; result: readonly NicInfo[] };
-  /** Start a bridge from leg strings; fails if one is already running. */
-  'bridge:start': { args: [legs: readonly string[]]; result: BridgeSnapshot };
+  /** Start a bridge from leg strings; fails if one is already running. `profile`: the
+   *  profile the editor holds (null or absent: an unsaved setup), kept as part of the running setup. */
+  'bridge:start': { args: [legs: readonly string[], profile?: string | null]; result: BridgeSnapshot };
   'bridge:stop': { args: []; result: null };
   /** Latest snapshot, or null when nothing runs. */
   'bridge:status': { args: []; result: BridgeSnapshot | null };
+  /** What runs, as set up (see RunningSetup), or null when nothing runs. */
+  'bridge:setup': { args: []; result: RunningSetup | null };
+  /** The most recent engine events, oldest first (a bounded ring), for a page that (re)connects. */
+  'bridge:events': { args: []; result: readonly RecentEvent[] };
   'profiles:list': { args: []; result: readonly ProfileSummary[] };
   'profiles:load': { args: [name: string]; result: Profile };
   /** Create or overwrite. */
@@ -69,6 +98,8 @@ export const INVOKE_CHANNELS = [
   'bridge:start',
   'bridge:stop',
   'bridge:status',
+  'bridge:setup',
+  'bridge:events',
   'profiles:list',
   'profiles:load',
   'profiles:save',
@@ -88,6 +119,8 @@ export const API_METHODS = {
   startBridge: 'bridge:start',
   stopBridge: 'bridge:stop',
   bridgeStatus: 'bridge:status',
+  runningSetup: 'bridge:setup',
+  recentEvents: 'bridge:events',
   listProfiles: 'profiles:list',
   loadProfile: 'profiles:load',
   saveProfile: 'profiles:save',

@@ -16,6 +16,8 @@ const API_METHODS = {
   startBridge: 'bridge:start',
   stopBridge: 'bridge:stop',
   bridgeStatus: 'bridge:status',
+  runningSetup: 'bridge:setup',
+  recentEvents: 'bridge:events',
   listProfiles: 'profiles:list',
   loadProfile: 'profiles:load',
   saveProfile: 'profiles:save',

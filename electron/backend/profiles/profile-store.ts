@@ -48,6 +48,8 @@ export interface ProfileStore {
   list(): Promise<readonly ProfileSummary[]>;
   /** Throws ProfileError('not-found' | 'invalid' | 'io'). Marks the profile as recently used. */
   load(name: string): Promise<Profile>;
+  /** As load, but leaves the recent list alone (a look, not a use). */
+  read(name: string): Promise<Profile>;
   /** Validates, stamps updatedAt, writes atomically (create or overwrite). */
   save(profile: unknown): Promise<ProfileSummary>;
   rename(from: string, to: string): Promise<ProfileSummary>;
@@ -209,6 +211,13 @@ export function createProfileStore(options: ProfileStoreOptions): ProfileStore {
         const p = await readProfile(name);
         await updateRecent((l) => [name, ...l.filter((n) => !sameName(n, name))]).catch(() => undefined);
         return p;
+      }),
+
+    read: (name) =>
+      serial(async () => {
+        checkName(name);
+        await ensureDir();
+        return readProfile(name);
       }),
 
     save: (input) =>

@@ -74,7 +74,7 @@ export function StartStop(): ReactElement {
   const linkUp = useConnection((s) => s.link.state === 'connected');
   const startable = startableLegs(legs);
   const start = () => {
-    if (startable.ok) void useBridge.getState().start(startable.legs);
+    if (startable.ok) void useBridge.getState().start(startable.legs, useProfiles.getState().current);
   };
   if (phase === 'running' || phase === 'stopping') {
     return (

@@ -10,6 +10,22 @@ import { isLive, isNewPeer, NEW_PEER_MS, peerAgeing, useBridge, type LogEntry } 
 import { IconAlert, IconX } from './icons.js';
 import { Badge, EmptyState } from './ui.js';
 import { VirtualTable, type Column } from './VirtualTable.js';
+import { useElementSize } from '../lib/use-size.js';
+
+/** Narrower than this, the peer table leaves out the Leg and First seen columns (the Leg goes
+ *  under the address, the first sighting into the Last seen tooltip): every column that stays
+ *  fits a 1024-px window, where all nine would not. */
+export const PEERS_COMPACT_BELOW_PX = 900;
+
+/** The compact table's columns and their tracks (cells padded 8 px, not 12): 620 px at least. */
+const COMPACT_WIDTHS: Readonly<Record<string, string>> = {
+  status: '72px',
+  address: 'minmax(136px, 1fr)',
+  verified: '104px',
+  last: '116px',
+  rate: 'minmax(100px, 1fr)',
+  total: 'minmax(92px, 1fr)',
+};
 
 export interface PeerRow {
   readonly key: string;
@@ -108,11 +124,17 @@ function AgeBar({ fraction, tone }: { fraction: number; tone?: 'warn' | 'err' })
   );
 }
 
-function rateCell(bps: number, pps: number): ReactElement {
+/** Receive over send in one cell (two small lines), packets per second in the tooltip:
+ *  one column instead of two keeps every column of the peer table in a 1366-px window. */
+function rxTxRateCell(rx: { bps: number; pps: number }, tx: { bps: number; pps: number }): ReactElement {
   return (
-    <span className="rate-cell">
-      <span className={bps > 0 ? 'num' : 'num zero'}>{formatBitRate(bps)}</span>
-      <span className="num sub">{formatPps(pps)}</span>
+    <span className="pair-cell" title={`Receive ${formatPps(rx.pps)}, send ${formatPps(tx.pps)}`}>
+      <span className={rx.bps > 0 ? 'num' : 'num zero'}>
+        <span className="rx-text">↓</span> {formatBitRate(rx.bps)}
+      </span>{' '}
+      <span className={tx.bps > 0 ? 'num' : 'num zero'}>
+        <span className="tx-text">↑</span> {formatBitRate(tx.bps)}
+      </span>
     </span>
   );
 }
@@ -123,6 +145,7 @@ export function PeersTable({
   now,
   height,
   live = true,
+  compact = false,
 }: {
   rows: readonly PeerRow[];
   legs: readonly LegSnapshot[];
@@ -130,13 +153,15 @@ export function PeersTable({
   height: number;
   /** False once the bridge stopped: no "new" highlight, no ageing, rates 0. */
   live?: boolean;
+  /** A narrow table: no Leg and First seen columns (see PEERS_COMPACT_BELOW_PX). */
+  compact?: boolean;
 }): ReactElement {
   const columns = useMemo<Column<PeerRow>[]>(
     () => [
       {
         id: 'status',
         header: 'Status',
-        width: '92px',
+        width: '84px',
         cell: (r) => {
           const s = peerStatus(r, now, live);
           return <span className={`status-dot s-${s}`}>{STATUS_LABEL[s]}</span>;
@@ -147,26 +172,31 @@ export function PeersTable({
         id: 'address',
         header: 'Remote VTEP',
         width: 'minmax(150px, 1.3fr)',
-        cell: (r) => (
-          <span className="addr">
-            <span className="mono">{r.peer.address}</span>
-          </span>
-        ),
+        cell: (r) =>
+          compact ? (
+            <span className="pair-cell addr-leg" title={`${r.peer.address} on ${legName(legs, r.peer.leg)}`}>
+              <span className="mono">{r.peer.address}</span> <span className="muted">{legName(legs, r.peer.leg)}</span>
+            </span>
+          ) : (
+            <span className="addr" title={r.peer.address}>
+              <span className="mono">{r.peer.address}</span>
+            </span>
+          ),
         sort: (a, b) => compareAddress(a.peer.address, b.peer.address),
       },
       {
         id: 'verified',
         header: 'Verified',
-        width: '100px',
+        width: '112px',
         title: 'Configured in the leg, or learned and proved itself (confirmed); keyed legs: the session id of the VTEP’s current run',
         cell: (r) => <TrustCell peer={r.peer} keyed={legs.find((l) => l.id === r.peer.leg)?.encrypted === true} />,
         sort: (a, b) => TRUST_ORDER[peerTrust(a.peer)] - TRUST_ORDER[peerTrust(b.peer)],
       },
-      { id: 'leg', header: 'Leg', width: '104px', cell: (r) => <span className="muted">{legName(legs, r.peer.leg)}</span>, sort: (a, b) => a.peer.leg - b.peer.leg },
+      { id: 'leg', header: 'Leg', width: '96px', cell: (r) => <span className="muted">{legName(legs, r.peer.leg)}</span>, sort: (a, b) => a.peer.leg - b.peer.leg },
       {
         id: 'first',
         header: 'First seen',
-        width: '108px',
+        width: '112px',
         cell: (r) => <span title={r.peer.firstSeen ? formatClock(r.peer.firstSeen) : undefined}>{formatAgo(r.peer.firstSeen, now)}</span>,
         sort: (a, b) => a.peer.firstSeen - b.peer.firstSeen,
       },
@@ -179,7 +209,7 @@ export function PeersTable({
           if (r.expiredAt !== undefined) return <span className="err-text">expired</span>;
           const f = peerAgeing(r.peer, now);
           return (
-            <span className="last-seen">
+            <span className="last-seen" title={compact ? `First seen ${formatAgo(r.peer.firstSeen, now)}` : undefined}>
               <span>{formatAgo(r.peer.lastSeen, now)}</span>
               {live && r.peer.origin === 'learned' && <AgeBar fraction={1 - f} tone={f > 0.75 ? 'err' : f > 0.4 ? 'warn' : undefined} />}
             </span>
@@ -188,49 +218,52 @@ export function PeersTable({
         sort: (a, b) => a.peer.lastSeen - b.peer.lastSeen,
       },
       {
-        id: 'rx',
-        header: 'Receive',
-        width: '1fr',
+        id: 'rate',
+        header: 'Rate',
+        width: 'minmax(104px, 1fr)',
         align: 'right',
-        cell: (r) => (live ? rateCell(r.rate.rxBps, r.rate.rxPps) : rateCell(0, 0)),
-        sort: (a, b) => a.rate.rxBps - b.rate.rxBps,
-      },
-      {
-        id: 'tx',
-        header: 'Send',
-        width: '1fr',
-        align: 'right',
-        cell: (r) => (live ? rateCell(r.rate.txBps, r.rate.txPps) : rateCell(0, 0)),
-        sort: (a, b) => a.rate.txBps - b.rate.txBps,
+        title: 'Receive ↓ and send ↑ now, bit/s (packets per second in the tooltip of each cell)',
+        cell: (r) =>
+          live ? rxTxRateCell({ bps: r.rate.rxBps, pps: r.rate.rxPps }, { bps: r.rate.txBps, pps: r.rate.txPps }) : rxTxRateCell({ bps: 0, pps: 0 }, { bps: 0, pps: 0 }),
+        sort: (a, b) => a.rate.rxBps + a.rate.txBps - (b.rate.rxBps + b.rate.txBps),
       },
       {
         id: 'total',
         header: 'Traffic',
-        width: '1.1fr',
+        width: 'minmax(104px, 1fr)',
         align: 'right',
-        title: 'Bytes received / sent since the peer was first seen',
+        title: 'Bytes received ↓ and sent ↑ since the peer was first seen',
         cell: (r) => (
-          <span className="num">
-            <span className="rx-text">↓</span> {formatBytes(r.peer.rxBytes)} <span className="tx-text">↑</span> {formatBytes(r.peer.txBytes)}
+          <span className="pair-cell">
+            <span className="num">
+              <span className="rx-text">↓</span> {formatBytes(r.peer.rxBytes)}
+            </span>{' '}
+            <span className="num">
+              <span className="tx-text">↑</span> {formatBytes(r.peer.txBytes)}
+            </span>
           </span>
         ),
         sort: (a, b) => a.peer.rxBytes + a.peer.txBytes - (b.peer.rxBytes + b.peer.txBytes),
       },
     ],
-    [legs, now, live],
+    [legs, now, live, compact],
   );
+  const shown = compact ? columns.filter((c) => COMPACT_WIDTHS[c.id] !== undefined).map((c) => ({ ...c, width: COMPACT_WIDTHS[c.id]! })) : columns;
   return (
     <VirtualTable
+      // Remounted when the columns change, so the default sort fits them.
+      key={compact ? 'compact' : 'wide'}
+      className={compact ? 'compact' : undefined}
       label="Remote VTEPs"
       rows={rows}
-      columns={columns}
+      columns={shown}
       rowKey={(r) => (r.expiredAt !== undefined ? `x${r.key}` : r.key)}
       rowClass={(r) => `peer-${peerStatus(r, now, live)}${peerTrust(r.peer) === 'unverified' ? ' peer-unverified' : ''}`}
       rowStyle={(r) =>
         isNewPeer(r.peer, now, live) && r.expiredAt === undefined ? ({ '--fresh': (1 - (now - r.peer.firstSeen) / NEW_PEER_MS).toFixed(2) } as CSSProperties) : undefined
       }
       height={height}
-      defaultSort={{ id: 'first', dir: 'desc' }}
+      defaultSort={compact ? { id: 'last', dir: 'desc' } : { id: 'first', dir: 'desc' }}
       empty={<EmptyState title="No remote VTEPs yet">Peers appear here as they are configured or learned.</EmptyState>}
     />
   );
@@ -323,6 +356,8 @@ export function LiveTables({ height = 360 }: { height?: number }): ReactElement 
   const ghosts = useBridge((s) => s.ghosts);
   const events = useBridge((s) => s.events);
   const [tab, setTab] = useState<Tab>('peers');
+  // Where layout is unknown (jsdom), the wide table.
+  const [sizeRef, size] = useElementSize<HTMLElement>({ width: PEERS_COMPACT_BELOW_PX, height: 0 });
   const [filter, setFilter] = useState('');
   const live = useBridge(isLive);
   // Live: the snapshot's own clock. Stopped: the wall clock moves on ("last seen 2 min ago").
@@ -352,7 +387,7 @@ export function LiveTables({ height = 360 }: { height?: number }): ReactElement 
   const warnCount = events.filter((e) => e.level !== 'info').length;
 
   return (
-    <section className="card live-tables">
+    <section className="card live-tables" ref={sizeRef}>
       <header className="card-head tabs-head">
         <div className="tabs" role="tablist" aria-label="Live tables">
           <button role="tab" aria-selected={tab === 'peers'} className={tab === 'peers' ? 'on' : ''} onClick={() => setTab('peers')}>
@@ -379,7 +414,7 @@ export function LiveTables({ height = 360 }: { height?: number }): ReactElement 
         )}
       </header>
       <div className="tab-body" role="tabpanel">
-        {tab === 'peers' && <PeersTable rows={shownPeers} legs={legs} now={now} height={height} live={live} />}
+        {tab === 'peers' && <PeersTable rows={shownPeers} legs={legs} now={now} height={height} live={live} compact={size.width < PEERS_COMPACT_BELOW_PX} />}
         {tab === 'macs' && <MacTable macs={shownMacs} legs={legs} height={height} />}
         {tab === 'events' && <EventsList events={events} height={height} />}
       </div>

@@ -33,6 +33,8 @@ export interface VirtualTableProps<R> {
   readonly empty?: ReactNode;
   readonly label: string;
   readonly overscan?: number;
+  /** Extra class on the table (e.g. 'compact': tighter cells). */
+  readonly className?: string;
 }
 
 export function VirtualTable<R>({
@@ -47,6 +49,7 @@ export function VirtualTable<R>({
   empty,
   label,
   overscan = 6,
+  className,
 }: VirtualTableProps<R>): ReactElement {
   const viewport = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -88,7 +91,7 @@ export function VirtualTable<R>({
   };
 
   return (
-    <div className="vtable" role="table" aria-label={label} aria-rowcount={total + 1}>
+    <div className={`vtable${className ? ` ${className}` : ''}`} role="table" aria-label={label} aria-rowcount={total + 1}>
       <div className="vtable-viewport" ref={viewport} onScroll={onScroll} style={{ height }}>
         <div className="vtable-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
           {columns.map((c) => {

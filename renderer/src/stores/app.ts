@@ -5,25 +5,40 @@ import type { ApiHost } from '../api/host.js';
 import { useBridge } from './bridge-store.js';
 import { useConnection } from './connection-store.js';
 import { useDrafts } from './draft-store.js';
+import { hydrateRunningSetup, replayRecentEvents } from './hydrate.js';
 import { useProfiles } from './profile-store.js';
 
 export interface ConnectOptions {
-  /** Open the most recent profile in the editor on first connect (default true). */
+  /** Open the most recent profile in the editor on first connect when nothing runs (default true). */
   readonly restoreRecent?: boolean;
 }
 
 export function connectApp(host: ApiHost, options: ConnectOptions = {}): () => void {
   useConnection.getState().setHost(host);
-  const offSnap = host.api.onSnapshot((s) => useBridge.getState().ingest(s));
+  const offSnap = host.api.onSnapshot((s) => {
+    const wasIdle = useBridge.getState().phase === 'idle';
+    useBridge.getState().ingest(s);
+    // Adopted a bridge started elsewhere (auto-start, another window): show its setup.
+    if (wasIdle && useBridge.getState().phase === 'running') void hydrateRunningSetup();
+  });
   const offEvent = host.api.onEvent((e) => useBridge.getState().onEvent(e));
   let firstSync = true;
 
   const sync = async () => {
     const conn = useConnection.getState();
-    await Promise.all([conn.loadAppInfo(), conn.refreshNics(), useProfiles.getState().refresh(), useBridge.getState().sync()]);
+    // Each applies its answer as soon as it comes (the event replay must not wait
+    // for the others, or events pushed meanwhile would be replaced by an older list).
+    const [, , , , running] = await Promise.all([
+      conn.loadAppInfo(),
+      conn.refreshNics(),
+      useProfiles.getState().refresh(),
+      useBridge.getState().sync(),
+      hydrateRunningSetup(),
+      replayRecentEvents(),
+    ]);
     if (firstSync) {
       firstSync = false;
-      if (options.restoreRecent !== false) await restoreRecent();
+      if (!running && options.restoreRecent !== false) await restoreRecent();
     }
   };
 

@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import { PEER_AGEING_MS } from '../../../electron/model/defaults.js';
 import { repeatsText, type BridgeEvent, type DataPlaneState } from '../../../electron/model/events.js';
 import type { BridgeSnapshot, PeerSnapshot } from '../../../electron/model/snapshot.js';
+import type { RecentEvent } from '../../../electron/contract/ipc-contract.js';
 import { computeRates, peerKey, type SnapshotRates } from '../lib/rates.js';
 import { pushBounded, type HistoryPoint, type RingBounds } from '../lib/ring.js';
 import { api } from './connection-store.js';
@@ -31,6 +32,9 @@ export type EventLevel = 'info' | 'warn' | 'error';
 export interface LogEntry {
   readonly id: number;
   readonly time: number;
+  /** 'bridge': an engine event (the backend keeps these too and replays them on connect);
+   *  'ui': this page's own note (start, stop, a failed start). */
+  readonly source: 'bridge' | 'ui';
   readonly level: EventLevel;
   readonly leg?: number;
   readonly text: string;
@@ -56,7 +60,10 @@ export interface BridgeStore {
   knownIdle: boolean;
   ingest(s: BridgeSnapshot): void;
   onEvent(e: BridgeEvent, now?: number): void;
-  start(legs: readonly string[]): Promise<boolean>;
+  /** The backend's recent engine events replace the engine events of the log (this page's own notes stay). */
+  replayEvents(recent: readonly RecentEvent[]): void;
+  /** `profile`: the profile the editor holds (null: unsaved), which the backend keeps with what runs. */
+  start(legs: readonly string[], profile?: string | null): Promise<boolean>;
   stop(): Promise<boolean>;
   /** Ask the backend what is running (after connect/reconnect). */
   sync(): Promise<void>;
@@ -114,10 +121,23 @@ function describeEvent(e: BridgeEvent): { level: EventLevel; text: string } {
   }
 }
 
-function appendLog(events: readonly LogEntry[], entry: Omit<LogEntry, 'id'>): readonly LogEntry[] {
+function appendLog(events: readonly LogEntry[], entry: Omit<LogEntry, 'id' | 'source'>, source: LogEntry['source'] = 'ui'): readonly LogEntry[] {
   const next = events.length >= EVENT_LOG_SIZE ? events.slice(events.length - EVENT_LOG_SIZE + 1) : events.slice();
-  next.push({ ...entry, id: ++eventSeq });
+  next.push({ ...entry, source, id: ++eventSeq });
   return next;
+}
+
+function logEntryOf(e: BridgeEvent, time: number): Omit<LogEntry, 'id' | 'source'> {
+  const d = describeEvent(e);
+  return { time, level: d.level, text: d.text, ...('leg' in e ? { leg: e.leg } : {}) };
+}
+
+/** This page's own notes merged with the backend's events, in time order (the last EVENT_LOG_SIZE). */
+export function mergeReplayed(events: readonly LogEntry[], recent: readonly RecentEvent[]): readonly LogEntry[] {
+  const replayed: LogEntry[] = recent.map((r) => ({ ...logEntryOf(r.event, r.time), source: 'bridge', id: ++eventSeq }));
+  const merged = [...events.filter((e) => e.source === 'ui'), ...replayed];
+  merged.sort((a, b) => a.time - b.time || a.id - b.id); // stable for equal times
+  return merged.slice(-EVENT_LOG_SIZE);
 }
 
 /** Peers of `prev` missing from `cur` join the ghosts; ghosts that came back or are old leave. */
@@ -174,23 +194,26 @@ export const useBridge = create<BridgeStore>()((set, get) => ({
     if (st.phase === 'idle') {
       // Started elsewhere (the host's auto-start, another window): adopt it.
       next.phase = 'running';
-      next.startedAt = st.knownIdle ? s.time : null;
+      // Unknown unless this page saw it idle, or the backend said when it started (hydrate).
+      next.startedAt = st.knownIdle ? s.time : st.startedAt;
       next.knownIdle = false;
     }
     set(next);
   },
 
   onEvent(e, now = Date.now()) {
-    const d = describeEvent(e);
-    const entry = { time: now, level: d.level, text: d.text, ...('leg' in e ? { leg: e.leg } : {}) };
-    set({ events: appendLog(get().events, entry), ...(e.type === 'data-plane' ? { dataPlane: { state: e.state, message: e.message } } : {}) });
+    set({ events: appendLog(get().events, logEntryOf(e, now), 'bridge'), ...(e.type === 'data-plane' ? { dataPlane: { state: e.state, message: e.message } } : {}) });
   },
 
-  async start(legs) {
+  replayEvents(recent) {
+    set({ events: mergeReplayed(get().events, recent) });
+  },
+
+  async start(legs, profile = null) {
     const { phase } = get();
     if (phase !== 'idle') return false;
     set({ phase: 'starting', error: null, dataPlane: null, history: [], legHistory: {}, ghosts: [], snapshot: null, rates: null });
-    const r = await api().startBridge(legs);
+    const r = await api().startBridge(legs, profile);
     if (!r.ok) {
       set({ phase: 'idle', error: r.error, events: appendLog(get().events, { time: Date.now(), level: 'error', text: `Start failed: ${r.error}` }) });
       return false;

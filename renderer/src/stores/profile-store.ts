@@ -2,7 +2,7 @@
 // Loading puts the profile's legs into the draft store; saving takes them from it.
 
 import { create } from 'zustand';
-import type { ExportOptions, Profile, ProfileSummary } from '../../../electron/contract/ipc-contract.js';
+import type { ExportOptions, Profile, ProfileSummary, RunningSetup } from '../../../electron/contract/ipc-contract.js';
 import { api, useConnection } from './connection-store.js';
 import { startableLegs, useDrafts } from './draft-store.js';
 
@@ -26,6 +26,8 @@ export interface ProfileStore {
   exportProfile(name: string, options: ExportOptions): Promise<string | null>;
   importProfile(jsonText: string | null): Promise<string | null>;
   setAutoStart(on: boolean): void;
+  /** The profile of what runs, as the backend says (null: an unsaved setup); the legs are the draft store's job. */
+  adoptRunning(profile: RunningSetup['profile']): void;
   newSetup(): void;
   clearError(): void;
 }
@@ -146,6 +148,10 @@ export const useProfiles = create<ProfileStore>()((set, get) => {
     },
 
     setAutoStart: (on) => set({ autoStart: on }),
+
+    adoptRunning(profile) {
+      set(profile ? { current: profile.name, savedLegs: [...profile.legs], autoStart: profile.autoStart } : { current: null, savedLegs: null, autoStart: false });
+    },
 
     newSetup() {
       useDrafts.getState().replaceAll([]);

@@ -7,7 +7,7 @@ import { isEncrypted } from '../../../electron/model/leg-spec.js';
 import { exportLegs, hasLiteralKey } from '../../../electron/model/profile-schema.js';
 import type { NicInfo } from '../../../electron/model/nic-info.js';
 import { zeroDrops, type BridgeSnapshot, type LegSnapshot } from '../../../electron/model/snapshot.js';
-import type { AppInfo, Profile, ProfileSummary, Result, VxbridgeApi } from '../../../electron/contract/ipc-contract.js';
+import type { AppInfo, Profile, ProfileSummary, RecentEvent, Result, RunningSetup, VxbridgeApi } from '../../../electron/contract/ipc-contract.js';
 
 export const SAMPLE_NICS: readonly NicInfo[] = [
   {
@@ -79,6 +79,10 @@ export interface FakeApi {
   emitEvent(e: BridgeEvent): void;
   /** Legs given to the last successful startBridge. */
   lastLegs: readonly string[];
+  /** What the backend says runs ('bridge:setup'), as the real one keeps it: set by startBridge, or by hand. */
+  setup: { legs: readonly string[]; profile: string | null; startedAt: number } | null;
+  /** The backend's ring of recent events ('bridge:events'): emitEvent adds to it. */
+  recentEvents: RecentEvent[];
 }
 
 export function legSnapshots(legs: readonly string[]): LegSnapshot[] {
@@ -131,18 +135,21 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     running: null,
     startError: options.startError,
     lastLegs: [],
+    setup: null,
+    recentEvents: [],
     emitSnapshot(s) {
       fake.running = s.running ? s : null;
       for (const l of snapshotListeners) l(s);
     },
     emitEvent(e) {
+      fake.recentEvents.push({ time: now(), event: e });
       for (const l of eventListeners) l(e);
     },
     api: {
       appInfo: () => (log('appInfo', []), reply({ version: '0.1.0-preview', platform: 'win32', host: options.host ?? 'electron' })),
       listNics: () => (log('listNics', []), reply(options.nics ?? SAMPLE_NICS)),
-      startBridge(legs) {
-        log('startBridge', [legs]);
+      startBridge(legs, profile = null) {
+        log('startBridge', [legs, profile]);
         if (fake.running) return fail('A bridge is already running. Stop it first.');
         if (fake.startError) return fail(fake.startError);
         for (const [i, l] of legs.entries()) {
@@ -150,15 +157,29 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
           if (!r.ok) return fail(`leg ${i + 1}: ${r.error.message}`);
         }
         fake.lastLegs = [...legs];
+        fake.setup = { legs: [...legs], profile, startedAt: now() };
         fake.running = { time: now(), running: true, legs: legSnapshots(legs), peers: [], macs: [], peerCount: 0, macCount: 0 };
         return reply(fake.running);
       },
       stopBridge() {
         log('stopBridge', []);
         fake.running = null;
+        fake.setup = null;
         return reply(null);
       },
       bridgeStatus: () => (log('bridgeStatus', []), reply(fake.running)),
+      runningSetup() {
+        log('runningSetup', []);
+        const st = fake.setup;
+        if (!fake.running || !st) return reply<RunningSetup | null>(null);
+        const p = st.profile === null ? undefined : profiles.get(st.profile);
+        return reply<RunningSetup | null>({
+          legs: [...st.legs],
+          profile: p ? { name: p.name, legs: [...p.legs], autoStart: p.autoStart === true } : null,
+          startedAt: st.startedAt,
+        });
+      },
+      recentEvents: () => (log('recentEvents', []), reply([...fake.recentEvents])),
       listProfiles: () => (log('listProfiles', []), reply([...profiles.values()].map(summary))),
       loadProfile(name) {
         log('loadProfile', [name]);
@@ -171,6 +192,9 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         log('saveProfile', [p]);
         profiles.set(p.name, p);
         touch(p.name);
+        // As the real backend: saving the legs that run makes them run as this profile.
+        const st = fake.setup;
+        if (st && st.legs.length === p.legs.length && st.legs.every((l, i) => l === p.legs[i])) fake.setup = { ...st, profile: p.name };
         return reply(summary(p));
       },
       renameProfile(from, to) {
