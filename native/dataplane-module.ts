@@ -4,6 +4,7 @@
 // can fall back to the portable JavaScript data plane.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface NativeLoop {
@@ -65,10 +66,18 @@ const FILE = 'vxb_dataplane.node';
 
 let cached: { module: DataPlaneModule } | { problem: string } | undefined;
 
-/** Where the module may sit: beside the sources (tests, a checkout) or beside dist/ (a build). */
+/** Where the module may sit: beside this file (native/ of a checkout), or in native/
+ *  of the package that holds the compiled copy of this file (dist/, a test's build). */
 function candidates(): string[] {
-  const here = fileURLToPath(new URL('.', import.meta.url));
-  return [`${here}dataplane/build/Release/${FILE}`, `${here}../../native/dataplane/build/Release/${FILE}`];
+  let dir = dirname(fileURLToPath(import.meta.url));
+  const out = [join(dir, 'dataplane', 'build', 'Release', FILE)];
+  for (let i = 0; i < 8; i++) {
+    out.push(join(dir, 'native', 'dataplane', 'build', 'Release', FILE));
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return out;
 }
 
 /** The native module, or why it cannot be used on this machine. */

@@ -280,7 +280,6 @@ async function main() {
     };
     await sendFrames();
     // 4. wait until the snapshots show them all (resend the frames once if not)
-    let resent = false;
     for (;;) {
       await nextSnapshot(2500);
       if (exited !== null) throw new Error(`ubdg ended (${exited})`);
@@ -294,9 +293,9 @@ async function main() {
           v.nonce = randomBytes(8);
           await send(v.sock, keepalive(v.id, v.nonce, v.cookie), o.port);
         }
-      } else if (!resent) {
+      } else {
+        // Frames the provider dropped (a full socket, or CoDel on the native data plane) are sent again until the deadline.
         log(`${mc}/${o.macs} MACs so far: sending the frames again`);
-        resent = true;
         await sendFrames();
       }
     }

@@ -21,6 +21,8 @@ function peerField(peer: PeerRef | null): { peer?: string } {
 export class SegmentSwitch {
   private ports: SwitchPort[] = [];
   readonly macs: MacTable;
+  /** Where the fast path's counts and sightings go at each sweep (null without a fast path). */
+  private readonly sink: FastPathSink | null = null;
 
   constructor(
     readonly segment: number,
@@ -44,8 +46,6 @@ export class SegmentSwitch {
       };
     }
   }
-
-  private readonly sink: FastPathSink | null = null;
 
   private portById(id: number): SwitchPort | undefined {
     return this.ports.find((p) => p.id === id);

@@ -12,11 +12,14 @@ namespace vxb {
 
 class CoDel {
  public:
-  // `now` and `sojourn` in ns; target 0: never drop.
-  bool Drop(uint64_t sojourn, uint64_t now, uint64_t target, uint64_t interval) {
+  // `now` and `sojourn` in ns; target 0: never drop. `drained`: this read
+  // emptied the socket (a batch that was not full), so there is no standing
+  // queue, only the time it took to wake up (RFC 8289's "less than a packet
+  // queued" rule: on a VM an idle wake-up alone can exceed the target).
+  bool Drop(uint64_t sojourn, uint64_t now, uint64_t target, uint64_t interval, bool drained) {
     if (target == 0) return false;
     bool late = false;
-    if (sojourn < target) {
+    if (drained || sojourn < target) {
       firstAbove_ = 0;
     } else if (firstAbove_ == 0) {
       firstAbove_ = now + interval;

@@ -129,7 +129,7 @@ size_t PacketChannel::Receive(size_t* forJs) {
     }
     if (target != 0 && got > sizeof(VnetHeader) + kNeverStaleBytes) {
       uint64_t at = ReceiveTimeNs(rxMsgs_[i].msg_hdr);
-      if (at != 0 && codel_.Drop(now > at ? now - at : 0, now, target, interval)) {
+      if (at != 0 && codel_.Drop(now > at ? now - at : 0, now, target, interval, static_cast<size_t>(n) < kRxBatch)) {
         stale_++;
         continue;
       }

@@ -130,7 +130,7 @@ size_t UdpChannel::Receive(size_t* forJs) {
     if (h.msg_flags & MSG_TRUNC) continue;  // larger than a slot: nothing we could forward
     if (target != 0 && len > kNeverStaleBytes) {
       uint64_t at = ReceiveTimeNs(h);
-      if (at != 0 && codel_.Drop(now > at ? now - at : 0, now, target, interval)) {
+      if (at != 0 && codel_.Drop(now > at ? now - at : 0, now, target, interval, static_cast<size_t>(n) < kRxBatch)) {
         stale_++;
         continue;
       }
