@@ -49,6 +49,7 @@ const REQUIRED_BUILD = [
   'dist/electron/backend/data-plane/data-plane-main.js',
   'dist/electron/engine/bridge.js',
   'dist/native/pcap-capture.js',
+  'dist/native/data-plane-ports.js',
   'dist/renderer/index.html',
 ];
 const missing = REQUIRED_BUILD.filter((f) => !fs.existsSync(path.join(root, f)));
@@ -204,7 +205,7 @@ const FORBIDDEN = [
   [/\.test\.js$/, 'tests'],
   [/^dist\/e2e\//, 'e2e tests'],
   [/^dist\/electron\/cli\//, 'the CLI'],
-  [/^(electron|native|renderer|build|e2e)\//, 'TypeScript sources'],
+  [/^(electron|native\/(?!dataplane\/build\/Release\/vxb_dataplane\.node$)|renderer|build|e2e)\//, 'TypeScript sources'],
   [/\.ts$/, 'TypeScript files'],
   [/^node_modules\/(react|react-dom|zustand|scheduler|ws|nan|electron|typescript|vite|vitest)\//, 'dev or renderer-only modules'],
   [/^node_modules\/cap\/(src|deps)\//, "cap's sources"],
@@ -217,6 +218,9 @@ for (const [re, what] of FORBIDDEN) {
 // cap's native binding must be outside the asar.
 const capNode = 'node_modules/cap/build/Release/cap.node';
 if (!fs.existsSync(path.join(unpackedDir, capNode))) fail(`${capNode} is not in app.asar.unpacked (asarUnpack)`);
+// So must the native data plane's, where it was built (Linux).
+const dataPlaneNode = 'native/dataplane/build/Release/vxb_dataplane.node';
+if (fs.existsSync(path.join(root, dataPlaneNode)) && !fs.existsSync(path.join(unpackedDir, dataPlaneNode))) fail(`${dataPlaneNode} is not in app.asar.unpacked (asarUnpack)`);
 
 // Every import reachable from the entry points resolves inside the package.
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'electron']);

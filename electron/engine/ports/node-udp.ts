@@ -3,6 +3,15 @@
 import dgram from 'node:dgram';
 import { UdpError, type DatagramHandler, type UdpBindOptions, type UdpPort, type UdpSocketHandle } from './udp-port.js';
 
+/**
+ * dgram resolves every destination with dns.lookup() before each send (a
+ * libuv round trip, then two nextTicks). Legs hold IPv4 literals only (the
+ * grammar allows nothing else), so the address is its own answer, at once.
+ */
+function literalLookup(address: string, _options: unknown, callback: (err: Error | null, address: string, family: number) => void): void {
+  callback(null, address, 4);
+}
+
 export function createNodeUdpPort(): UdpPort {
   return { bind };
 }
@@ -11,6 +20,7 @@ function bind(options: UdpBindOptions, onMessage: DatagramHandler, onError: (err
   return new Promise((resolve, reject) => {
     const sock = dgram.createSocket({
       type: 'udp4',
+      lookup: literalLookup,
       reuseAddr: options.reuseAddr ?? false,
       ...(options.recvBufferBytes !== undefined ? { recvBufferSize: options.recvBufferBytes } : {}),
       ...(options.sendBufferBytes !== undefined ? { sendBufferSize: options.sendBufferBytes } : {}),
