@@ -41,8 +41,8 @@ function open(native: DataPlaneModule, loop: NativeLoop, ips: Ipv4Cache, o: UdpB
     for (let i = 0; i < count; i++) {
       const at = i * 4;
       const off = desc[at]!;
-      // The engine reads the datagram during the call only; the view is its own (no copy).
-      onMessage(arena.subarray(off, off + desc[at + 1]!), ips.text(desc[at + 2]! >>> 0), desc[at + 3]!);
+      // In place: the engine reads the datagram during the call only (no copy, no view made).
+      onMessage(arena, off, desc[at + 1]!, ips.text(desc[at + 2]! >>> 0), desc[at + 3]!);
     }
   });
   let reported = 0;

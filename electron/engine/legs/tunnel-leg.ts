@@ -20,8 +20,8 @@ export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
    *  its length, or -1 if it cannot be sent (counted by the leg). */
   protected abstract encode(buf: Buffer, frame: Buffer, offset: number, length: number): number;
   protected abstract bindOptions(): UdpBindOptions;
-  /** One received datagram; `msg` is ours to keep. */
-  protected abstract onDatagram(msg: Buffer, address: string, port: number): void;
+  /** One received datagram at buf[off..off+len), readable during the call only. */
+  protected abstract onDatagram(buf: Buffer, off: number, len: number, address: string, port: number): void;
   /** Every peer for snapshots (configured and learned). */
   protected abstract allPeers(): Iterable<Peer>;
   /** Called after bind: multicast joins, keepalives. */
@@ -48,9 +48,9 @@ export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
   }
 
   protected async open(): Promise<void> {
-    const onMessage = (msg: Buffer, address: string, port: number): void => {
+    const onMessage = (buf: Buffer, off: number, len: number, address: string, port: number): void => {
       if (this.state !== 'running') return;
-      this.onDatagram(msg, address, port);
+      this.onDatagram(buf, off, len, address, port);
       this.followPeers();
     };
     const onError = (err: Error): void => {

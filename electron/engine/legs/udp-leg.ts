@@ -26,16 +26,16 @@ export class UdpLeg extends TunnelLeg<UdpLegSpec> {
     return { address: this.spec.localAddress, port: this.spec.localPort, ...this.bufferOptions() };
   }
 
-  protected onDatagram(msg: Buffer, address: string): void {
+  protected onDatagram(buf: Buffer, off: number, len: number, address: string): void {
     // The peer may send from another port than the one we send to (NAT, GNS3): match the address only.
     if (address !== this.remote.address) {
       this.drops['unknown-peer']++;
       return;
     }
     this.remote.seen(this.ctx.clock.now());
-    this.remote.traffic.rx(msg.length);
-    this.traffic.rx(msg.length);
-    this.ctx.switch.forward(this, this.remote, msg, 0, msg.length);
+    this.remote.traffic.rx(len);
+    this.traffic.rx(len);
+    this.ctx.switch.forward(this, this.remote, buf, off, len);
   }
 
   sendTo(frame: Buffer, offset: number, length: number, _peer: PeerRef | null): void {

@@ -156,19 +156,19 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
     if (r.mode === 'access') this.keepalive(this.ctx.clock.now());
   }
 
-  protected onDatagram(msg: Buffer, address: string, port: number): void {
+  protected onDatagram(msg: Buffer, off: number, len: number, address: string, port: number): void {
     const now = this.ctx.clock.now();
     if (this.secure !== null) {
-      this.onSealed(this.secure, msg, address, port, now);
+      this.onSealed(this.secure, msg, off, len, address, port, now);
       return;
     }
-    const len = msg.length;
-    const control = len === CONTROL_LEN ? readControl(msg, 0, len, this.control) : null;
+    // Control offsets (cookieAt, nonceAt) come back absolute: they already count `off`.
+    const control = len === CONTROL_LEN ? readControl(msg, off, len, this.control) : null;
     if (control !== null) {
       this.onControl(control, msg, address, port, now);
       return;
     }
-    const vni = readVxlanVni(msg, 0, len);
+    const vni = readVxlanVni(msg, off, len);
     if (vni === NOT_VXLAN) {
       this.drops.malformed++;
       return;
@@ -192,7 +192,7 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
       if (frameLen !== 0) this.drops.malformed++; // a bare header carries nothing
       return;
     }
-    this.deliver(peer, msg, VXLAN_HEADER_LEN, frameLen);
+    this.deliver(peer, msg, off + VXLAN_HEADER_LEN, frameLen);
   }
 
   private deliver(peer: Peer, msg: Buffer, offset: number, frameLen: number): void {
@@ -262,8 +262,8 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
 
   // ---- Keyed legs: sealed datagrams
 
-  private onSealed(s: Secure, msg: Buffer, address: string, port: number, now: number): void {
-    const r = s.rx.open(msg, 0, msg.length, s.lookup);
+  private onSealed(s: Secure, msg: Buffer, off: number, len: number, address: string, port: number, now: number): void {
+    const r = s.rx.open(msg, off, len, s.lookup);
     if (typeof r === 'string') {
       this.drops[r]++;
       return;
@@ -272,10 +272,10 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
     const session = s.sessions.get(h.session)!; // the lookup made it
     switch (h.type) {
       case SecureType.CHALLENGE:
-        this.answerChallenge(s, session, msg, r, address, port, now);
+        this.answerChallenge(s, session, msg, off + SECURE_HEADER_LEN, r, len, address, port, now);
         return;
       case SecureType.RESPONSE:
-        this.checkResponse(s, session, msg, r, address, port, now);
+        this.checkResponse(s, session, msg, off + SECURE_HEADER_LEN, r, address, port, now);
         return;
       case SecureType.KEEPALIVE:
       case SecureType.FRAME:
@@ -287,7 +287,7 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
     if (peer === null) {
       // Authentic, but maybe a recording: prove it is live before it counts.
       this.drops.unverified++;
-      this.challenge(s, session, address, port, now, msg.length);
+      this.challenge(s, session, address, port, now, len);
       return;
     }
     if (peer.origin === 'configured') {
@@ -303,14 +303,14 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
     }
     peer.seen(now);
     if (h.type === SecureType.KEEPALIVE) {
-      if (r >= 2) peer.keepaliveMs = msg.readUInt16BE(SECURE_HEADER_LEN) * 1000;
+      if (r >= 2) peer.keepaliveMs = msg.readUInt16BE(off + SECURE_HEADER_LEN) * 1000;
       return;
     }
     if (r < ETH_HEADER_LEN) {
       if (r !== 0) this.drops.malformed++;
       return;
     }
-    this.deliver(peer, msg, SECURE_HEADER_LEN, r);
+    this.deliver(peer, msg, off + SECURE_HEADER_LEN, r);
   }
 
   /**
@@ -342,25 +342,26 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
     this.sendSealed(s, SecureType.CHALLENGE, address, port);
   }
 
-  private answerChallenge(s: Secure, session: RemoteSession, msg: Buffer, len: number, address: string, port: number, now: number): void {
-    if (len < SECURE_CONTROL_BODY_LEN || msg.readBigUInt64BE(SECURE_HEADER_LEN) !== s.sender.session) {
+  /** `body`: where the opened body starts in msg, `len` its length; `received`: the datagram's length. */
+  private answerChallenge(s: Secure, session: RemoteSession, msg: Buffer, body: number, len: number, received: number, address: string, port: number, now: number): void {
+    if (len < SECURE_CONTROL_BODY_LEN || msg.readBigUInt64BE(body) !== s.sender.session) {
       this.drops.unverified++; // a challenge to another run of ours: nothing to answer
       return;
     }
     s.body.writeBigUInt64BE(session.crypto.session, 0);
-    msg.copy(s.body, 8, SECURE_HEADER_LEN + 8, SECURE_HEADER_LEN + 8 + CHALLENGE_NONCE_LEN);
+    msg.copy(s.body, 8, body + 8, body + 8 + CHALLENGE_NONCE_LEN);
     this.sendSealed(s, SecureType.RESPONSE, address, port);
     // Confirmation goes both ways: a peer we have not confirmed yet gets its own challenge.
-    if (session.peer === null) this.challenge(s, session, address, port, now, msg.length);
+    if (session.peer === null) this.challenge(s, session, address, port, now, received);
   }
 
-  private checkResponse(s: Secure, session: RemoteSession, msg: Buffer, len: number, address: string, port: number, now: number): void {
+  private checkResponse(s: Secure, session: RemoteSession, msg: Buffer, body: number, len: number, address: string, port: number, now: number): void {
     const nonce = session.nonce;
     const answers =
       nonce !== null &&
       len >= SECURE_CONTROL_BODY_LEN &&
-      msg.readBigUInt64BE(SECURE_HEADER_LEN) === s.sender.session &&
-      timingSafeEqual(nonce, msg.subarray(SECURE_HEADER_LEN + 8, SECURE_HEADER_LEN + 8 + CHALLENGE_NONCE_LEN));
+      msg.readBigUInt64BE(body) === s.sender.session &&
+      timingSafeEqual(nonce, msg.subarray(body + 8, body + 8 + CHALLENGE_NONCE_LEN));
     if (!answers || session.peer !== null) {
       if (!answers) this.drops.unverified++;
       return;

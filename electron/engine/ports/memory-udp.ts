@@ -91,7 +91,7 @@ export class MemoryNetwork {
     const multicast = Number(to.split('.')[0]) >= 224 && Number(to.split('.')[0]) <= 239;
     for (const s of this.sockets) {
       if (s.closed || s === sender) continue;
-      if (this.reaches(s, to, port, multicast)) s.onMessage(Buffer.from(data), fromAddr, fromPort);
+      if (this.reaches(s, to, port, multicast)) s.onMessage(Buffer.from(data), 0, data.length, fromAddr, fromPort);
     }
   }
 
@@ -107,7 +107,7 @@ export class MemoryNetwork {
   /** Injects a datagram as if sent by someone else (hostile input tests). */
   inject(data: Buffer, fromAddr: string, fromPort: number, to: string, port: number): void {
     for (const s of this.sockets) {
-      if (!s.closed && s.port === port && (s.address === to || s.address === '0.0.0.0')) s.onMessage(Buffer.from(data), fromAddr, fromPort);
+      if (!s.closed && s.port === port && (s.address === to || s.address === '0.0.0.0')) s.onMessage(Buffer.from(data), 0, data.length, fromAddr, fromPort);
     }
   }
 }

@@ -32,7 +32,7 @@ function bind(options: UdpBindOptions, onMessage: DatagramHandler, onError: (err
         reject(bindError(err, options));
       } else onError(err);
     });
-    sock.on('message', (msg, rinfo) => onMessage(msg, rinfo.address, rinfo.port));
+    sock.on('message', (msg, rinfo) => onMessage(msg, 0, msg.length, rinfo.address, rinfo.port));
     sock.bind(options.port, options.address, () => {
       bound = true;
       resolve(wrap(sock));

@@ -8,8 +8,9 @@ export interface Endpoint {
   readonly port: number;
 }
 
-/** Called for every datagram. `msg` belongs to the handler (dgram allocates it). */
-export type DatagramHandler = (msg: Buffer, fromAddress: string, fromPort: number) => void;
+/** Called for every datagram, at buf[offset..offset+length). The port may reuse
+ *  `buf` after the call (the native data plane does): copy what must outlive it. */
+export type DatagramHandler = (buf: Buffer, offset: number, length: number, fromAddress: string, fromPort: number) => void;
 
 export interface UdpBindOptions {
   /** Address to bind; '0.0.0.0' for any. */
