@@ -24,8 +24,6 @@ export interface DataPlanePorts {
   readonly fastPath?: FastPathFactory;
   /** Why `auto` chose JavaScript; undefined when it chose native or was told which. */
   readonly fallback?: string;
-  /** Native only: wake-ups and spin figures, for diagnosis. */
-  readonly loop?: NativeLoop;
 }
 
 /** The engine's ports of a data plane (`capture` replaces its capture port, e.g. one that opens nothing). */
@@ -58,7 +56,6 @@ export function createDataPlanePorts(choice: DataPlaneChoice, env: NodeJS.Proces
     udp: createNativeUdpPort(m, loop),
     aead: (key) => new m.Gcm(key),
     ...(env.VXB_FAST_PATH === '0' ? {} : { fastPath: nativeFastPath(m) }),
-    loop,
   };
 }
 

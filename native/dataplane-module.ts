@@ -7,9 +7,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The channels' shared loop (spin and CoDel settings): only handed back to the module. */
 export interface NativeLoop {
-  setSpin(us: number): void;
-  stats(): { wakeups: number; spins: number; spinHits: number };
+  readonly __nativeLoop?: never;
 }
 
 export interface NativeUdpChannel {
@@ -40,7 +40,7 @@ export interface NativeSegment {
   attachAdapter(leg: number, channel: NativePacketChannel): void;
   attachTunnel(leg: number, channel: NativeUdpChannel, raw: boolean, vni: number): void;
   detach(leg: number): void;
-  /** [key, sendAddress, sendPort, matchAddress, matchPort] per peer. */
+  /** [key, address, sendPort, matchPort] per peer (matchPort 0: any source port of the address). */
   setPeers(leg: number, peers: Float64Array): void;
   setMac(mac: number, leg: number, peer: number): void;
   deleteMac(mac: number): void;
@@ -61,7 +61,7 @@ export interface DataPlaneModule {
 }
 
 /** What this file expects of the module; a stale build with another number is not used. */
-const ABI_VERSION = 2;
+const ABI_VERSION = 3;
 const FILE = 'vxb_dataplane.node';
 
 let cached: { module: DataPlaneModule } | { problem: string } | undefined;

@@ -7,7 +7,7 @@ import type { DataPlaneModule } from './dataplane-module.js';
 import { ipv4ToNumber } from './ipv4-cache.js';
 import { nativeUdpChannelOf } from './native-udp.js';
 
-const PEER_FIELDS = 5;
+const PEER_FIELDS = 4;
 
 export function nativeFastPath(m: DataPlaneModule): FastPathFactory {
   return () => createNativeFastPath(m);
@@ -32,8 +32,7 @@ function createNativeFastPath(m: DataPlaneModule): FastPath {
     setPeers(leg, peers) {
       const a = new Float64Array(peers.length * PEER_FIELDS);
       peers.forEach((p, i) => {
-        const addr = ipv4ToNumber(p.address);
-        a.set([p.key, addr, p.port, addr, p.matchPort], i * PEER_FIELDS);
+        a.set([p.key, ipv4ToNumber(p.address), p.port, p.matchPort], i * PEER_FIELDS);
       });
       seg.setPeers(leg, a);
     },

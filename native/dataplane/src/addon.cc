@@ -51,7 +51,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Gcm", Gcm::Define(env));
   exports.Set("Segment", Segment::Define(env));
   exports.Set("toWireFrames", Napi::Function::New(env, ToWireFramesForTest));
-  exports.Set("abiVersion", Napi::Number::New(env, 2));
+  exports.Set("abiVersion", Napi::Number::New(env, 3));
   return exports;
 }
 

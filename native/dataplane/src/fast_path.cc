@@ -75,14 +75,11 @@ void Segment::Detach(const Napi::CallbackInfo& info) {
 }
 
 
-void Segment::Forget(PacketChannel* c) {
-  for (auto& [id, leg] : legs_)
-    if (leg.nic == c) leg.nic = nullptr;
-}
-
-void Segment::Forget(UdpChannel* c) {
-  for (auto& [id, leg] : legs_)
-    if (leg.udp == c) leg.udp = nullptr;
+void Segment::Forget(Channel* c) {
+  for (auto& [id, leg] : legs_) {
+    if (leg.nic != nullptr && static_cast<Channel*>(leg.nic) == c) leg.nic = nullptr;
+    if (leg.udp != nullptr && static_cast<Channel*>(leg.udp) == c) leg.udp = nullptr;
+  }
 }
 
 void Segment::SetPeers(const Napi::CallbackInfo& info) {
@@ -93,7 +90,7 @@ void Segment::SetPeers(const Napi::CallbackInfo& info) {
   // Peers that left take their counters with them: JavaScript took them each sweep.
   std::unordered_map<int32_t, Peer> kept;
   leg->match.clear();
-  for (size_t i = 0; i + 5 <= a.ElementLength(); i += 5) {
+  for (size_t i = 0; i + 4 <= a.ElementLength(); i += 4) {
     int32_t key = static_cast<int32_t>(a[i]);
     auto old = peers_.find(key);
     Peer p = old != peers_.end() ? old->second : Peer{};
@@ -101,7 +98,7 @@ void Segment::SetPeers(const Napi::CallbackInfo& info) {
     p.port = static_cast<uint16_t>(a[i + 2]);
     p.leg = id;
     kept[key] = p;
-    leg->match[matchKey(static_cast<uint32_t>(a[i + 3]), static_cast<uint16_t>(a[i + 4]))] = key;
+    leg->match[matchKey(p.addr, static_cast<uint16_t>(a[i + 3]))] = key;
   }
   for (auto it = peers_.begin(); it != peers_.end();) it = it->second.leg == id ? peers_.erase(it) : std::next(it);
   for (auto& [key, p] : kept) peers_[key] = p;

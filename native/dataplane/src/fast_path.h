@@ -17,6 +17,7 @@
 
 namespace vxb {
 
+class Channel;
 class PacketChannel;
 class UdpChannel;
 
@@ -29,8 +30,8 @@ class Segment : public Napi::ObjectWrap<Segment> {
   // From the channels' Receive: true if the frame/datagram was forwarded here.
   bool FromAdapter(int leg, const uint8_t* frame, size_t len);
   bool FromTunnel(int leg, uint8_t* data, size_t len, uint32_t addr, uint16_t port);
-  void Forget(PacketChannel* c);
-  void Forget(UdpChannel* c);
+  // A channel that closes: no more frames go to it.
+  void Forget(Channel* c);
 
  private:
   struct Traffic {
@@ -62,7 +63,8 @@ class Segment : public Napi::ObjectWrap<Segment> {
   void AttachAdapter(const Napi::CallbackInfo& info);
   void AttachTunnel(const Napi::CallbackInfo& info);
   void Detach(const Napi::CallbackInfo& info);
-  // setPeers(leg, Float64Array [key, sendAddr, sendPort, matchAddr, matchPort]*): the leg's whole peer set
+  // setPeers(leg, Float64Array [key, address, sendPort, matchPort]*): the leg's whole peer set;
+  // frames come from address:matchPort, or from any port of it when matchPort is 0
   void SetPeers(const Napi::CallbackInfo& info);
   // setMac(mac, leg, peerKey) / deleteMac(mac) / clearMacs()
   void SetMac(const Napi::CallbackInfo& info);

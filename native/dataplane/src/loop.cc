@@ -1,7 +1,10 @@
 #include "loop.h"
 
+#include "fast_path.h"
+
 #include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
 
@@ -96,6 +99,55 @@ void Channel::StopPolling() {
   loopRef_.Reset();
 }
 
+bool Channel::TakeArena(const Napi::CallbackInfo& info, size_t minArenaBytes, size_t minItems) {
+  Napi::Env env = info.Env();
+  if (fd_ < 0 || !info[0].IsObject() || !info[1].IsBuffer() || !info[2].IsTypedArray() || !info[3].IsFunction()) {
+    Napi::TypeError::New(env, "start(loop, arena, descriptors, onBatch)").ThrowAsJavaScriptException();
+    return false;
+  }
+  auto arena = info[1].As<Napi::Buffer<uint8_t>>();
+  auto desc = info[2].As<Napi::Int32Array>();
+  if (arena.Length() < minArenaBytes || desc.ElementLength() < minItems * 4) {
+    Napi::RangeError::New(env, "arena or descriptor array too small").ThrowAsJavaScriptException();
+    return false;
+  }
+  arena_ = arena.Data();
+  arenaBytes_ = arena.Length();
+  desc_ = desc.Data();
+  descItems_ = desc.ElementLength() / 4;
+  arenaRef_ = Napi::Persistent(arena.As<Napi::Object>());
+  descRef_ = Napi::Persistent(desc.As<Napi::Object>());
+  int stamp = 1;  // the kernel's receive time of each message, for CoDel
+  setsockopt(fd_, SOL_SOCKET, SO_TIMESTAMPNS, &stamp, sizeof stamp);
+  return true;
+}
+
+void Channel::CloseSocket() {
+  if (segment_ != nullptr) segment_->Forget(this);
+  segment_ = nullptr;
+  if (fd_ < 0) return;
+  Flush();
+  StopPolling();
+  close(fd_);
+  fd_ = -1;
+  arenaRef_.Reset();
+  descRef_.Reset();
+}
+
+uint64_t Channel::CodelTarget(uint64_t* now) const {
+  uint64_t target = loop_ != nullptr ? loop_->codelTargetNs() : 0;
+  *now = target != 0 ? RealtimeNs() : 0;
+  return target;
+}
+
+bool Channel::Stale(const msghdr& h, size_t len, uint64_t target, uint64_t now, bool drained) {
+  if (target == 0 || len <= kNeverStaleBytes) return false;
+  uint64_t at = ReceiveTimeNs(h);
+  if (at == 0 || !codel_.Drop(now > at ? now - at : 0, now, target, loop_->codelIntervalNs(), drained)) return false;
+  stale_++;
+  return true;
+}
+
 bool Channel::Dispatching() const { return loop_ != nullptr && loop_->dispatching(); }
 
 void Channel::Deliver(size_t count) {
@@ -112,25 +164,13 @@ void Channel::Deliver(size_t count) {
 // ---- Loop
 
 Napi::Function Loop::Define(Napi::Env env) {
-  return DefineClass(env, "Loop", {InstanceMethod<&Loop::Stats>("stats"), InstanceMethod<&Loop::SetSpin>("setSpin")});
+  return DefineClass(env, "Loop", {});
 }
 
 Loop::Loop(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Loop>(info) {
   if (info[0].IsNumber()) spinUs_ = std::min<uint32_t>(info[0].As<Napi::Number>().Uint32Value(), 1000);
   if (info[1].IsNumber()) codelTargetNs_ = static_cast<uint64_t>(info[1].As<Napi::Number>().Uint32Value()) * 1000;
   if (info[2].IsNumber()) codelIntervalNs_ = static_cast<uint64_t>(info[2].As<Napi::Number>().Uint32Value()) * 1000;
-}
-
-void Loop::SetSpin(const Napi::CallbackInfo& info) {
-  if (info[0].IsNumber()) spinUs_ = std::min<uint32_t>(info[0].As<Napi::Number>().Uint32Value(), 1000);
-}
-
-Napi::Value Loop::Stats(const Napi::CallbackInfo& info) {
-  Napi::Object o = Napi::Object::New(info.Env());
-  o.Set("wakeups", wakeups_);
-  o.Set("spins", spins_);
-  o.Set("spinHits", spinHits_);
-  return o;
 }
 
 void Loop::Add(Channel* c) { channels_.push_back(c); }
@@ -156,30 +196,28 @@ void Loop::FlushAll() {
 void Loop::Dispatch(Channel* first) {
   if (dispatching_) return;  // a handler cannot re-enter (it has no way to run the loop)
   dispatching_ = true;
-  wakeups_++;
   Drain(first);
   FlushAll();
-  if (spinUs_ > 0) Spin();
+  if (spinUs_ > 0) Spin();  // flushes after every batch it drains
   dispatching_ = false;
-  FlushAll();  // what a handler queued after the last flush (close paths)
 }
 
 void Loop::Spin() {
   const uint64_t start = MonotonicNs(), window = static_cast<uint64_t>(spinUs_) * 1000;
   uint64_t idleSince = start;
+  // The poll set of this spin; a channel a handler closes meanwhile is skipped below.
   std::vector<pollfd>& fds = fds_;
   std::vector<Channel*>& owners = owners_;
+  fds.clear();
+  owners.clear();
+  for (Channel* c : channels_) {
+    fds.push_back({c->fd_, POLLIN, 0});
+    owners.push_back(c);
+  }
+  if (fds.empty()) return;
   for (;;) {
     uint64_t now = MonotonicNs();
     if (now - idleSince >= window || now - start >= kMaxSpinNs) return;
-    fds.clear();
-    owners.clear();
-    for (Channel* c : channels_) {
-      fds.push_back({c->fd_, POLLIN, 0});
-      owners.push_back(c);
-    }
-    if (fds.empty()) return;
-    spins_++;
     if (poll(fds.data(), fds.size(), 0) <= 0) continue;
     bool any = false;
     for (size_t i = 0; i < fds.size(); i++) {
@@ -189,7 +227,6 @@ void Loop::Spin() {
       if (Drain(owners[i]) > 0) any = true;
     }
     if (any) {
-      spinHits_++;
       FlushAll();
       idleSince = MonotonicNs();
     }

@@ -14,9 +14,12 @@
 #include <cstdint>
 #include <vector>
 
+#include "codel.h"
+
 namespace vxb {
 
 class Loop;
+class Segment;
 
 class Channel {
  public:
@@ -24,10 +27,25 @@ class Channel {
   // Reads what waits: messages read (0: nothing waited); *forJs gets how many
   // items it put in the JavaScript arena/descriptors (the fast path took the rest).
   virtual size_t Receive(size_t* forJs) = 0;
-  // Sends what was queued; returns datagrams/frames that failed.
+  // Sends what was queued.
   virtual void Flush() = 0;
+  // The fast path this channel's messages try first (nullptr: none).
+  void SetSegment(Segment* s, int leg) {
+    segment_ = s;
+    leg_ = leg;
+  }
 
  protected:
+  // start(loop, arena, descriptors, onBatch)'s first three checks: the memory
+  // JavaScript owns for received messages (kept alive here), at least
+  // minArenaBytes and minItems descriptors of 4 int32s. False: a JS error is pending.
+  bool TakeArena(const Napi::CallbackInfo& info, size_t minArenaBytes, size_t minItems);
+  // Sends what is queued, stops polling, closes the socket, lets the arena go.
+  void CloseSocket();
+  // CoDel's target for this batch's reads: 0 when off. `now` gets the time to judge them by.
+  uint64_t CodelTarget(uint64_t* now) const;
+  // Whether a message read at `now` waited too long (dropped and counted as stale).
+  bool Stale(const struct msghdr& h, size_t len, uint64_t target, uint64_t now, bool drained);
   // Starts polling fd_ for this channel: onBatch(count) gets each batch.
   bool StartPolling(Napi::Env env, Loop* loop, Napi::Function onBatch);
   void StopPolling();
@@ -36,8 +54,18 @@ class Channel {
 
   int fd_ = -1;
   Loop* loop_ = nullptr;
+  uint8_t* arena_ = nullptr;
+  size_t arenaBytes_ = 0;
+  int32_t* desc_ = nullptr;
+  size_t descItems_ = 0;
+  Segment* segment_ = nullptr;
+  int leg_ = -1;
+  CoDel codel_;
+  double stale_ = 0;  // dropped by CoDel
+  int lastError_ = 0;
   Napi::FunctionReference onBatch_;
   Napi::ObjectReference loopRef_;  // the Loop lives as long as a channel polls
+  Napi::ObjectReference arenaRef_, descRef_;
 
  private:
   friend class Loop;
@@ -60,8 +88,6 @@ class Loop : public Napi::ObjectWrap<Loop> {
   void Dispatch(Channel* first);
 
  private:
-  Napi::Value Stats(const Napi::CallbackInfo& info);
-  void SetSpin(const Napi::CallbackInfo& info);
   size_t Drain(Channel* c);
   void FlushAll();
   void Spin();
@@ -70,8 +96,6 @@ class Loop : public Napi::ObjectWrap<Loop> {
   bool dispatching_ = false;
   uint32_t spinUs_ = 0;
   uint64_t codelTargetNs_ = 0, codelIntervalNs_ = 0;
-  // Counted for the bench and the snapshot: how often a spin found work.
-  double spins_ = 0, spinHits_ = 0, wakeups_ = 0;
   // Spin's poll set, kept between calls (no allocation per dispatch).
   std::vector<struct pollfd> fds_;
   std::vector<Channel*> owners_;

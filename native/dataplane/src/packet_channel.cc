@@ -73,34 +73,17 @@ PacketChannel::PacketChannel(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
     rxMsgs_[i].msg_hdr.msg_iovlen = 2;
   }
   rxCtl_.assign(kRxBatch * kRxControlBytes, 0);
-  int stamp = 1;
-  setsockopt(fd_, SOL_SOCKET, SO_TIMESTAMPNS, &stamp, sizeof stamp);
   txArena_.resize(kTxSlots * kTxSlotBytes);
   txLens_.reserve(kTxSlots);
   txMsgs_.assign(kTxSlots, mmsghdr{});
   txIov_.resize(kTxSlots * 2);
 }
 
-PacketChannel::~PacketChannel() { CloseNow(); }
+PacketChannel::~PacketChannel() { CloseSocket(); }
 
 Napi::Value PacketChannel::Start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (fd_ < 0 || !info[0].IsObject() || !info[1].IsBuffer() || !info[2].IsTypedArray() || !info[3].IsFunction()) {
-    Napi::TypeError::New(env, "start(loop, arena, descriptors, onBatch)").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  auto arena = info[1].As<Napi::Buffer<uint8_t>>();
-  auto desc = info[2].As<Napi::Int32Array>();
-  if (arena.Length() < kRxBatch * kRxFrameBytes + kMaxItems * kMaxHeaderBytes || desc.ElementLength() < kMaxItems * 4) {
-    Napi::RangeError::New(env, "arena or descriptor array too small").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  arena_ = arena.Data();
-  arenaBytes_ = arena.Length();
-  desc_ = desc.Data();
-  descItems_ = desc.ElementLength() / 4;
-  arenaRef_ = Napi::Persistent(arena.As<Napi::Object>());
-  descRef_ = Napi::Persistent(desc.As<Napi::Object>());
+  if (!TakeArena(info, kRxBatch * kRxFrameBytes + kMaxItems * kMaxHeaderBytes, kMaxItems)) return env.Undefined();
   if (!StartPolling(env, Loop::Unwrap(info[0].As<Napi::Object>()), info[3].As<Napi::Function>())) ThrowErrno(env, "uv_poll_init", EINVAL);
   return env.Undefined();
 }
@@ -120,20 +103,16 @@ size_t PacketChannel::Receive(size_t* forJs) {
     return 0;
   }
   size_t items = 0, used = 0;
-  const uint64_t target = loop_ != nullptr ? loop_->codelTargetNs() : 0, interval = loop_ != nullptr ? loop_->codelIntervalNs() : 0, now = target != 0 ? RealtimeNs() : 0;
+  uint64_t now;
+  const uint64_t target = CodelTarget(&now);
+  const bool drained = static_cast<size_t>(n) < kRxBatch;
   for (int i = 0; i < n; i++) {
     size_t got = rxMsgs_[i].msg_len;
     if (got < sizeof(VnetHeader) || (rxMsgs_[i].msg_hdr.msg_flags & MSG_TRUNC)) {
       dropped_++;
       continue;
     }
-    if (target != 0 && got > sizeof(VnetHeader) + kNeverStaleBytes) {
-      uint64_t at = ReceiveTimeNs(rxMsgs_[i].msg_hdr);
-      if (at != 0 && codel_.Drop(now > at ? now - at : 0, now, target, interval, static_cast<size_t>(n) < kRxBatch)) {
-        stale_++;
-        continue;
-      }
-    }
+    if (Stale(rxMsgs_[i].msg_hdr, got - sizeof(VnetHeader), target, now, drained)) continue;
     const VnetHeader& h = rxVnet_[i];
     size_t count = 0;
     size_t room = arenaBytes_ - used, slots = descItems_ - items;
@@ -249,18 +228,6 @@ Napi::Value PacketChannel::Stats(const Napi::CallbackInfo& info) {
   return o;
 }
 
-void PacketChannel::Close(const Napi::CallbackInfo&) { CloseNow(); }
-
-void PacketChannel::CloseNow() {
-  if (segment_ != nullptr) segment_->Forget(this);
-  segment_ = nullptr;
-  if (fd_ < 0) return;
-  Flush();
-  StopPolling();
-  close(fd_);
-  fd_ = -1;
-  arenaRef_.Reset();
-  descRef_.Reset();
-}
+void PacketChannel::Close(const Napi::CallbackInfo&) { CloseSocket(); }
 
 }  // namespace vxb

@@ -13,7 +13,6 @@
 #include <string>
 #include <vector>
 
-#include "codel.h"
 #include "fast_path.h"
 #include "loop.h"
 #include "offload.h"
@@ -31,10 +30,6 @@ class PacketChannel : public Napi::ObjectWrap<PacketChannel>, public Channel {
   void Flush() override;
   // The fast path's injects, queued like inject().
   bool QueueFrame(const uint8_t* frame, size_t len);
-  void SetSegment(Segment* s, int leg) {
-    segment_ = s;
-    leg_ = leg;
-  }
 
  private:
   // start(loop, arena, descriptors, onBatch): items are [offset, length, 0, 0].
@@ -43,18 +38,9 @@ class PacketChannel : public Napi::ObjectWrap<PacketChannel>, public Channel {
   Napi::Value Inject(const Napi::CallbackInfo& info);
   Napi::Value Stats(const Napi::CallbackInfo& info);
   void Close(const Napi::CallbackInfo& info);
-  void CloseNow();
   void SendNow(const uint8_t* data, size_t len);
 
   int ifindex_ = 0;
-  Segment* segment_ = nullptr;  // the fast path this adapter's frames try first
-  int leg_ = -1;
-  CoDel codel_;  // drops (counted as stale) what waited too long, the CoDel way
-  uint8_t* arena_ = nullptr;
-  size_t arenaBytes_ = 0;
-  int32_t* desc_ = nullptr;
-  size_t descItems_ = 0;
-  Napi::ObjectReference arenaRef_, descRef_;
   std::vector<uint8_t> rxBuf_;
   std::vector<mmsghdr> rxMsgs_;
   std::vector<iovec> rxIov_;
@@ -69,8 +55,7 @@ class PacketChannel : public Napi::ObjectWrap<PacketChannel>, public Channel {
   VnetHeader txVnet_{};
   bool injectFailed_ = false;
   // What the offload path did, for the leg's counters.
-  double split_ = 0, checksummed_ = 0, dropped_ = 0, injectFailures_ = 0, stale_ = 0;
-  int lastError_ = 0;
+  double split_ = 0, checksummed_ = 0, dropped_ = 0, injectFailures_ = 0;
 };
 
 }  // namespace vxb

@@ -66,27 +66,12 @@ UdpChannel::UdpChannel(const Napi::CallbackInfo& info) : Napi::ObjectWrap<UdpCha
   txCtl_.resize(kTxSlots * kTxCtlBytes);
 }
 
-UdpChannel::~UdpChannel() { CloseNow(); }
+UdpChannel::~UdpChannel() { CloseSocket(); }
 
 Napi::Value UdpChannel::Start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (fd_ < 0 || !info[0].IsObject() || !info[1].IsBuffer() || !info[2].IsTypedArray() || !info[3].IsFunction()) {
-    Napi::TypeError::New(env, "start(loop, arena, descriptors, onBatch)").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  Loop* loop = Loop::Unwrap(info[0].As<Napi::Object>());
-  auto arena = info[1].As<Napi::Buffer<uint8_t>>();
-  auto desc = info[2].As<Napi::Int32Array>();
-  slotBytes_ = arena.Length() / kRxBatch;
-  if (slotBytes_ < 2048 || desc.ElementLength() < kRxBatch * 4) {
-    Napi::RangeError::New(env, "arena or descriptor array too small").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  arena_ = arena.Data();
-  desc_ = desc.Data();
-  descItems_ = desc.ElementLength() / 4;
-  arenaRef_ = Napi::Persistent(arena.As<Napi::Object>());
-  descRef_ = Napi::Persistent(desc.As<Napi::Object>());
+  if (!TakeArena(info, kRxBatch * 2048, kRxBatch)) return env.Undefined();
+  slotBytes_ = arenaBytes_ / kRxBatch;
   // Coalesced receive needs room for a whole GRO buffer per slot.
   int on = slotBytes_ >= 65535 && descItems_ >= kRxBatch * kMaxGroSegments ? 1 : 0;
   gro_ = on == 1 && setsockopt(fd_, SOL_UDP, UDP_GRO, &on, sizeof on) == 0;
@@ -94,8 +79,6 @@ Napi::Value UdpChannel::Start(const Napi::CallbackInfo& info) {
   rxIov_.resize(kRxBatch);
   rxFrom_.resize(kRxBatch);
   rxCtl_.assign(kRxBatch * kRxControlBytes, 0);
-  int stamp = 1;
-  setsockopt(fd_, SOL_SOCKET, SO_TIMESTAMPNS, &stamp, sizeof stamp);
   for (size_t i = 0; i < kRxBatch; i++) {
     rxIov_[i] = {arena_ + i * slotBytes_, slotBytes_};
     msghdr& h = rxMsgs_[i].msg_hdr;
@@ -103,7 +86,7 @@ Napi::Value UdpChannel::Start(const Napi::CallbackInfo& info) {
     h.msg_iovlen = 1;
     h.msg_name = &rxFrom_[i];
   }
-  if (!StartPolling(env, loop, info[3].As<Napi::Function>())) ThrowErrno(env, "uv_poll_init", EINVAL);
+  if (!StartPolling(env, Loop::Unwrap(info[0].As<Napi::Object>()), info[3].As<Napi::Function>())) ThrowErrno(env, "uv_poll_init", EINVAL);
   return Napi::Boolean::New(env, gro_);
 }
 
@@ -123,18 +106,14 @@ size_t UdpChannel::Receive(size_t* forJs) {
     return 0;
   }
   size_t items = 0;
-  const uint64_t target = loop_ != nullptr ? loop_->codelTargetNs() : 0, interval = loop_ != nullptr ? loop_->codelIntervalNs() : 0, now = target != 0 ? RealtimeNs() : 0;
+  uint64_t now;
+  const uint64_t target = CodelTarget(&now);
+  const bool drained = static_cast<size_t>(n) < kRxBatch;
   for (int i = 0; i < n; i++) {
     const msghdr& h = rxMsgs_[i].msg_hdr;
     size_t len = rxMsgs_[i].msg_len;
     if (h.msg_flags & MSG_TRUNC) continue;  // larger than a slot: nothing we could forward
-    if (target != 0 && len > kNeverStaleBytes) {
-      uint64_t at = ReceiveTimeNs(h);
-      if (at != 0 && codel_.Drop(now > at ? now - at : 0, now, target, interval, static_cast<size_t>(n) < kRxBatch)) {
-        stale_++;
-        continue;
-      }
-    }
+    if (Stale(h, len, target, now, drained)) continue;
     size_t seg = len;
     for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(const_cast<msghdr*>(&h), c)) {
       if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
@@ -322,18 +301,6 @@ void UdpChannel::Multicast(const Napi::CallbackInfo& info) {
   if (r != 0) ThrowErrno(env, "multicast", errno);
 }
 
-void UdpChannel::Close(const Napi::CallbackInfo&) { CloseNow(); }
-
-void UdpChannel::CloseNow() {
-  if (segment_ != nullptr) segment_->Forget(this);
-  segment_ = nullptr;
-  if (fd_ < 0) return;
-  Flush();
-  StopPolling();
-  close(fd_);
-  fd_ = -1;
-  arenaRef_.Reset();
-  descRef_.Reset();
-}
+void UdpChannel::Close(const Napi::CallbackInfo&) { CloseSocket(); }
 
 }  // namespace vxb

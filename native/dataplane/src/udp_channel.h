@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <vector>
 
-#include "codel.h"
 #include "fast_path.h"
 #include "loop.h"
 
@@ -26,10 +25,6 @@ class UdpChannel : public Napi::ObjectWrap<UdpChannel>, public Channel {
   void Flush() override;
   // The fast path's sends: header + body as one datagram, queued like send().
   bool QueueDatagram(const uint8_t* hdr, size_t hdrLen, const uint8_t* body, size_t len, uint32_t addr, uint16_t port);
-  void SetSegment(Segment* s, int leg) {
-    segment_ = s;
-    leg_ = leg;
-  }
 
  private:
   // start(loop, arena Buffer, descriptors Int32Array, onBatch(count)): each
@@ -43,25 +38,16 @@ class UdpChannel : public Napi::ObjectWrap<UdpChannel>, public Channel {
   Napi::Value Failures(const Napi::CallbackInfo& info);
   void Multicast(const Napi::CallbackInfo& info);
   void Close(const Napi::CallbackInfo& info);
-  void CloseNow();
 
   void SendNow(const uint8_t* data, size_t len, uint32_t addr, uint16_t port);
 
-  // receive side
-  uint8_t* arena_ = nullptr;
+  // receive side (the arena is Channel's, cut into kRxBatch slots)
   size_t slotBytes_ = 0;
-  int32_t* desc_ = nullptr;
-  size_t descItems_ = 0;
-  Napi::ObjectReference arenaRef_, descRef_;
   std::vector<mmsghdr> rxMsgs_;
   std::vector<iovec> rxIov_;
   std::vector<sockaddr_in> rxFrom_;
   std::vector<uint8_t> rxCtl_;
   bool gro_ = false;
-  Segment* segment_ = nullptr;  // the fast path this socket's datagrams try first
-  int leg_ = -1;
-  CoDel codel_;  // drops (counted as stale) what waited too long, the CoDel way
-  double stale_ = 0;  // dropped for waiting longer than the loop's maxSojournNs
 
   // send side
   struct Queued {
@@ -77,7 +63,6 @@ class UdpChannel : public Napi::ObjectWrap<UdpChannel>, public Channel {
   std::vector<uint8_t> txCtl_;
   bool gso_ = true;
   double failures_ = 0;
-  int lastError_ = 0;
 };
 
 }  // namespace vxb
