@@ -27,7 +27,7 @@ const inNs = (...args: string[]) => run('ip', ['netns', 'exec', NS, ...args]);
 function child(prefix: readonly string[], ...args: string[]): Record<string, unknown> {
   const r = spawnSync('ip', ['netns', 'exec', NS, ...prefix, process.execPath, CHILD, ...args], { encoding: 'utf8', timeout: 30_000 });
   const line = r.stdout.trim().split('\n').pop() ?? '';
-  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`child failed (status ${r.status}): ${r.stderr}\n${r.stdout}`);
+  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`child failed (status ${r.status}, signal ${r.signal}): ${r.stderr}\n${r.stdout}`);
   return JSON.parse(line) as Record<string, unknown>;
 }
 
