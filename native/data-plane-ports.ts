@@ -3,7 +3,7 @@
 import { createNodeUdpPort } from '../electron/engine/ports/node-udp.js';
 import type { CapturePort } from '../electron/engine/ports/capture-port.js';
 import type { UdpPort } from '../electron/engine/ports/udp-port.js';
-import type { AeadFactory } from '../electron/engine/ports/aead-port.js';
+import type { SessionCrypto } from '../electron/engine/ports/session-crypto-port.js';
 import type { FastPathFactory } from '../electron/engine/ports/fast-path-port.js';
 import { NATIVE_CODEL_INTERVAL_US, NATIVE_CODEL_TARGET_US, NATIVE_SPIN_US } from '../electron/model/defaults.js';
 import type { DataPlaneChoice, DataPlaneKind } from '../electron/model/data-plane.js';
@@ -11,6 +11,7 @@ import { FixableError } from '../electron/model/user-error.js';
 import { createAfPacketCapturePort } from './af-packet-capture.js';
 import { loadDataPlaneModule, type NativeLoop } from './dataplane-module.js';
 import { nativeFastPath } from './native-fast-path.js';
+import { nativeSessionCrypto } from './native-session-crypto.js';
 import { createNativeUdpPort } from './native-udp.js';
 import { createPcapCapturePort } from './pcap-capture.js';
 
@@ -19,7 +20,7 @@ export interface DataPlanePorts {
   readonly capture: CapturePort;
   readonly udp: UdpPort;
   /** Absent: node:crypto. */
-  readonly aead?: AeadFactory;
+  readonly crypto?: SessionCrypto;
   /** Absent: every frame through the engine. */
   readonly fastPath?: FastPathFactory;
   /** Why `auto` chose JavaScript; undefined when it chose native or was told which. */
@@ -27,8 +28,8 @@ export interface DataPlanePorts {
 }
 
 /** The engine's ports of a data plane (`capture` replaces its capture port, e.g. one that opens nothing). */
-export function enginePorts(p: DataPlanePorts, capture: CapturePort = p.capture): Pick<DataPlanePorts, 'capture' | 'udp' | 'aead' | 'fastPath'> {
-  return { capture, udp: p.udp, ...(p.aead !== undefined ? { aead: p.aead } : {}), ...(p.fastPath !== undefined ? { fastPath: p.fastPath } : {}) };
+export function enginePorts(p: DataPlanePorts, capture: CapturePort = p.capture): Pick<DataPlanePorts, 'capture' | 'udp' | 'crypto' | 'fastPath'> {
+  return { capture, udp: p.udp, ...(p.crypto !== undefined ? { crypto: p.crypto } : {}), ...(p.fastPath !== undefined ? { fastPath: p.fastPath } : {}) };
 }
 
 let sharedLoop: NativeLoop | undefined;
@@ -54,7 +55,7 @@ export function createDataPlanePorts(choice: DataPlaneChoice, env: NodeJS.Proces
     kind: 'native',
     capture: createAfPacketCapturePort(m, loop, () => pcap.listNics()),
     udp: createNativeUdpPort(m, loop),
-    aead: (key) => new m.Gcm(key),
+    crypto: nativeSessionCrypto(m),
     ...(env.VXB_FAST_PATH === '0' ? {} : { fastPath: nativeFastPath(m) }),
   };
 }

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Opener, Sealer } from '../electron/engine/ports/session-crypto-port.js';
 
 /** The channels' shared loop (spin and CoDel settings): only handed back to the module. */
 export interface NativeLoop {
@@ -30,18 +31,19 @@ export interface NativePacketChannel {
   close(): void;
 }
 
-export interface NativeGcm {
-  seal(buf: Buffer, offset: number, plainLength: number): number;
-  open(buf: Buffer, offset: number, length: number): boolean;
-  destroy(): void;
-}
+/** A keyed leg's sending session (key, VNI, session id, counter): a Sealer of the engine's port. */
+export type NativeSealer = Sealer & { readonly __nativeSealer?: never };
+/** A remote session (key, id, replay window): an Opener of the engine's port. */
+export type NativeOpener = Opener & { readonly __nativeOpener?: never };
 
 export interface NativeSegment {
   attachAdapter(leg: number, channel: NativePacketChannel): void;
-  attachTunnel(leg: number, channel: NativeUdpChannel, raw: boolean, vni: number): void;
+  /** `sealer`: a keyed leg's (its frames are sealed, its peers' opened with their Openers). */
+  attachTunnel(leg: number, channel: NativeUdpChannel, raw: boolean, vni: number, sealer?: NativeSealer): void;
   detach(leg: number): void;
-  /** [key, address, sendPort, matchPort] per peer (matchPort 0: any source port of the address). */
-  setPeers(leg: number, peers: Float64Array): void;
+  /** [key, address, sendPort, matchPort] per peer (matchPort 0: any source port of the address);
+   *  a keyed leg's peer i opens its frames with openers[i] (none: they go to the engine). */
+  setPeers(leg: number, peers: Float64Array, openers?: readonly (NativeOpener | undefined)[]): void;
   setMac(mac: number, leg: number, peer: number): void;
   deleteMac(mac: number): void;
   clearMacs(): void;
@@ -53,7 +55,8 @@ export interface DataPlaneModule {
   readonly Loop: new (spinUs: number, codelTargetUs: number, codelIntervalUs: number) => NativeLoop;
   readonly UdpChannel: new (address: number, port: number, reuseAddr: boolean, recvBufBytes: number, sendBufBytes: number) => NativeUdpChannel;
   readonly PacketChannel: new (ifname: string, recvBufBytes: number) => NativePacketChannel;
-  readonly Gcm: new (key: Buffer) => NativeGcm;
+  readonly Sealer: new (key: Buffer, vni: number, session: bigint, firstCounter: bigint) => NativeSealer;
+  readonly Opener: new (key: Buffer, session: bigint) => NativeOpener;
   readonly Segment: new () => NativeSegment;
   /** Test hook: the offload path alone (virtio-net header, frame) → wire frames, or why not. */
   readonly toWireFrames: (vnetHeader: Buffer, frame: Buffer) => Buffer[] | string;
@@ -61,7 +64,7 @@ export interface DataPlaneModule {
 }
 
 /** What this file expects of the module; a stale build with another number is not used. */
-const ABI_VERSION = 3;
+const ABI_VERSION = 4;
 const FILE = 'vxb_dataplane.node';
 
 let cached: { module: DataPlaneModule } | { problem: string } | undefined;

@@ -5,6 +5,7 @@ import type { FastPath, FastPathFactory } from '../electron/engine/ports/fast-pa
 import { nativePacketChannelOf } from './af-packet-capture.js';
 import type { DataPlaneModule } from './dataplane-module.js';
 import { ipv4ToNumber } from './ipv4-cache.js';
+import { nativeOpenerOf, nativeSealerOf } from './native-session-crypto.js';
 import { nativeUdpChannelOf } from './native-udp.js';
 
 const PEER_FIELDS = 4;
@@ -24,17 +25,19 @@ function createNativeFastPath(m: DataPlaneModule): FastPath {
     },
     attachTunnel(leg, socket, encap) {
       const ch = nativeUdpChannelOf(socket);
-      if (ch === undefined) return false;
-      seg.attachTunnel(leg, ch, encap.raw, encap.vni);
+      const sealer = encap.sealer === undefined ? undefined : nativeSealerOf(m, encap.sealer);
+      if (ch === undefined || (encap.sealer !== undefined && sealer === undefined)) return false;
+      seg.attachTunnel(leg, ch, encap.raw, encap.vni, sealer);
       return true;
     },
     detach: (leg) => seg.detach(leg),
     setPeers(leg, peers) {
       const a = new Float64Array(peers.length * PEER_FIELDS);
-      peers.forEach((p, i) => {
+      const openers = peers.map((p, i) => {
         a.set([p.key, ipv4ToNumber(p.address), p.port, p.matchPort], i * PEER_FIELDS);
+        return p.opener === undefined ? undefined : nativeOpenerOf(m, p.opener);
       });
-      seg.setPeers(leg, a);
+      seg.setPeers(leg, a, openers);
     },
     setMac: (mac, leg, peer) => seg.setMac(mac, leg, peer),
     deleteMac: (mac) => seg.deleteMac(mac),

@@ -3,7 +3,7 @@
 
 import type { LegSpec } from '../model/leg-spec.js';
 import type { CapturePort } from './ports/capture-port.js';
-import type { AeadFactory } from './ports/aead-port.js';
+import type { SessionCrypto } from './ports/session-crypto-port.js';
 import type { FastPathFactory } from './ports/fast-path-port.js';
 import type { UdpPort } from './ports/udp-port.js';
 import type { BridgeEvent } from '../model/events.js';
@@ -19,7 +19,7 @@ export interface EnginePorts {
   readonly udp: UdpPort;
   readonly clock?: Clock;
   /** The AEAD of secure legs (default: node:crypto). */
-  readonly aead?: AeadFactory;
+  readonly crypto?: SessionCrypto;
   /** The data plane's fast path, one per segment (none: every frame through the engine). */
   readonly fastPath?: FastPathFactory;
 }

@@ -1,7 +1,7 @@
 // The bridge: legs grouped into one learning switch per segment, a periodic
 // sweep (ageing, keepalives), snapshots for the UI and `ubdg --json`.
 
-import { createNodeAead } from './crypto/node-aead.js';
+import { nodeSessionCrypto } from './crypto/node-session-crypto.js';
 import type { BridgeHandle, BridgeOptions, Clock, EnginePorts } from './bridge-api.js';
 import type { BridgeEvent } from '../model/events.js';
 import { formatLeg } from '../model/leg-grammar.js';
@@ -126,7 +126,7 @@ export class Bridge implements BridgeHandle {
       emit: (e) => this.events.emit(e),
       udpBufferBytes: this.options.udpBufferBytes ?? UDP_BUFFER_BYTES,
       pcapBufferBytes: this.options.pcapBufferBytes ?? PCAP_BUFFER_BYTES,
-      aead: this.ports.aead ?? createNodeAead,
+      crypto: this.ports.crypto ?? nodeSessionCrypto,
     };
     switch (spec.kind) {
       case 'W':

@@ -48,7 +48,7 @@ describe('the engine mirrors its switch into a fast path', () => {
     const fast = new MemoryFastPath();
     const a = await site(net, '10.0.0.1', ['5000#V:E@10.0.0.1:10.0.0.2+10.0.0.3', '5000#W:E@lan'], fast);
     const b = await site(net, '10.0.0.2', ['5000#V:E@10.0.0.2:10.0.0.1', '5000#W:E@lan'], null);
-    expect(fast.tunnels.get(0)).toEqual({ raw: false, vni: 5000 });
+    expect(fast.tunnels.get(0)).toEqual({ raw: false, vni: 5000 }); // plain: no Sealer
     expect(fast.adapters.has(1)).toBe(true);
     const peers = fast.peers.get(0)!;
     expect(peers.map((p) => [p.address, p.port, p.matchPort]).sort()).toEqual([
@@ -112,12 +112,46 @@ describe('the engine mirrors its switch into a fast path', () => {
     expect(fast.macs.has(parseMac(MAC(1)))).toBe(false);
   });
 
-  it('keyed legs stay on the engine path: never attached, so their frames are always checked by the engine', async () => {
+  it("keyed legs: attached with the leg's Sealer; a peer gets its session's Opener only once confirmed, a new one when it restarts, none once gone", async () => {
     const net = new MemoryNetwork();
     const fast = new MemoryFastPath();
-    await site(net, '10.0.0.1', ['5000#V:E@10.0.0.1:10.0.0.2*a-long-enough-test-key-123', '5000#W:E@lan'], fast);
-    expect(fast.tunnels.has(0)).toBe(false);
+    const KEY = '*a-long-enough-test-key-123';
+    const a = await site(net, '10.0.0.1', [`5000#V:E@10.0.0.1:10.0.0.2${KEY}`, '5000#W:E@lan'], fast);
+    const b = await site(net, '10.0.0.2', [`5000#V:E@10.0.0.2:10.0.0.1${KEY}`, '5000#W:E@lan'], null);
+    const encap = fast.tunnels.get(0)!;
+    expect(encap).toMatchObject({ raw: false, vni: 5000 });
+    expect(encap.sealer?.nextCounter).toBe(0n);
     expect(fast.adapters.has(1)).toBe(true);
+    // Configured, not confirmed: in the mirror (frames to it may be sealed below), but none of its frames are opened there.
+    expect(fast.peers.get(0)!.map((p) => [p.address, p.opener])).toEqual([['10.0.0.2', undefined]]);
+    const confirm = async (): Promise<void> => {
+      for (let i = 0; i < 3; i++) {
+        a.nic.receive(ethFrame(BROADCAST, MAC(1), 'from-a'));
+        b.nic.receive(ethFrame(BROADCAST, MAC(2), 'from-b'));
+        await settle();
+      }
+    };
+    await confirm();
+    const [peer] = fast.peers.get(0)!;
+    const bSession = BigInt('0x' + a.bridge.snapshot().peers[0]!.session!);
+    expect(peer!.opener).toBeDefined();
+    expect(peer!.opener!.highest).toBeGreaterThan(0n); // the very window the engine checked B's packets against
+    expect(encap.sealer!.nextCounter).toBeGreaterThan(0n); // and the counter the engine sealed with
+    expect(fast.macs.get(parseMac(MAC(2)))).toEqual({ leg: 0, peer: peer!.key });
+    // B restarts: a new session, confirmed anew, replaces the old Opener.
+    await b.bridge.stop();
+    const b2 = await site(net, '10.0.0.2', [`5000#V:E@10.0.0.2:10.0.0.1${KEY}`, '5000#W:E@lan'], null);
+    for (let i = 0; i < 3; i++) {
+      a.nic.receive(ethFrame(BROADCAST, MAC(1), 'from-a'));
+      b2.nic.receive(ethFrame(BROADCAST, MAC(2), 'from-b2'));
+      await settle();
+    }
+    const after = fast.peers.get(0)![0]!;
+    expect(BigInt('0x' + a.bridge.snapshot().peers[0]!.session!)).not.toBe(bSession);
+    expect(after.opener).toBeDefined();
+    expect(after.opener).not.toBe(peer!.opener);
+    await a.bridge.stop();
+    expect(fast.tunnels.size).toBe(0);
   });
 
   it('a stopped bridge leaves nothing attached', async () => {

@@ -13,6 +13,7 @@
         "src/packet_channel.cc",
         "src/offload.cc",
         "src/gcm.cc",
+        "src/secure_session.cc",
         "src/fast_path.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -351,6 +351,6 @@ describe('sessions and key hygiene', () => {
     expect(shown).not.toContain(GOLDEN_KEY.slice(0, 8));
     expect(shown.toLowerCase()).not.toContain('499b1e8e');
     expect(String(s)).toBe('SecureSender(vni 5000, session 102030405060708)');
-    expect(String(p)).toBe('PeerSession(vni 5000, session 102030405060708, ReplayWindow(highest 7))');
+    expect(String(p)).toBe('PeerSession(vni 5000, session 102030405060708, highest 7)');
   });
 });

@@ -3,27 +3,14 @@
 // nonce = 4 zero bytes || counter, additional authenticated data = header
 // bytes 0..23, key = deriveSessionKey(psk, VNI, session of the sender).
 //
-// Per packet this allocates what Node's cipher API forces: the cipher object
-// and the Buffers its update()/final()/getAuthTag() return (plus the subarray
-// views handed to it). Everything else is written into the caller's buffers
-// and reused objects.
+// The counter and the replay windows live in the data plane's SessionCrypto
+// (ports/session-crypto-port.ts), so that a native fast path shares them.
 
 import { randomBytes } from 'node:crypto';
-import type { Aead, AeadFactory } from '../ports/aead-port.js';
+import type { Opener, ReplayCheck, Sealer, SessionCrypto } from '../ports/session-crypto-port.js';
 import { deriveSessionKey } from './keys.js';
-import { createNodeAead } from './node-aead.js';
-import { ReplayWindow } from './replay-window.js';
-import {
-  SECURE_HEADER_LEN,
-  SECURE_MIN_LEN,
-  U32_MAX,
-  emptySecureHeader,
-  isSecureType,
-  readSecureHeader,
-  writeSecureHeader,
-  type SecureHeader,
-  type SecureType,
-} from './secure-header.js';
+import { nodeSessionCrypto } from './node-session-crypto.js';
+import { SECURE_HEADER_LEN, SECURE_MIN_LEN, readSecureHeader, emptySecureHeader, isSecureType, type SecureHeader, type SecureType } from './secure-header.js';
 
 /** Why open() dropped a datagram (the leg counts drops by these, see DROP_REASONS). */
 export type OpenFailure = 'malformed' | 'wrong-vni' | 'auth' | 'replay';
@@ -31,12 +18,14 @@ export type OpenFailure = 'malformed' | 'wrong-vni' | 'auth' | 'replay';
 /** What seal() returns when it wrote nothing: the counter is exhausted or `out` is too small. */
 export const SEAL_FAILED = -1;
 
-/** Module-private access to the AEAD of a peer session, held in a #private field
- *  (as the sender's is) so that no printing, inspection or serialisation shows its key. */
-let peerAead: (p: PeerSession) => Aead;
+/** Module-private access to the Opener of a peer session and the Sealer of a
+ *  sender, held in #private fields so that no printing, inspection or
+ *  serialisation shows a key; fastPathSealer()/fastPathOpener() hand them to a fast path. */
+let openerOf: (p: PeerSession) => Opener;
+let sealerOf: (s: SecureSender) => Sealer;
 
-/** The session's AEAD from (pre-shared key, VNI, session id); the derived key is wiped once handed over. */
-function sessionAead(psk: string, vni: number, session: bigint, make: AeadFactory): Aead {
+/** Runs make(key derived from (pre-shared key, VNI, session id)); the key is wiped once handed over. */
+function withSessionKey<T>(psk: string, vni: number, session: bigint, make: (key: Buffer) => T): T {
   const key = deriveSessionKey(psk, vni, session); // validates vni and session
   try {
     return make(key);
@@ -51,36 +40,39 @@ export interface SecureSenderOptions {
   readonly session?: bigint;
   /** Tests only: the first counter instead of 0. */
   readonly firstCounter?: bigint;
-  /** The AEAD implementation (default: node:crypto). */
-  readonly aead?: AeadFactory;
+  /** The data plane's session crypto (default: node:crypto). */
+  readonly crypto?: SessionCrypto;
 }
 
 /**
  * The sending side of one leg run on one segment: a random 64-bit session id,
- * its key derived once, a counter from 0. Make a new one each time the leg
- * starts; never persist or share one.
+ * its key derived once, a counter from 0 (kept by the data plane's Sealer).
+ * Make a new one each time the leg starts; never persist or share one.
  */
 export class SecureSender {
   readonly vni: number;
   readonly session: bigint;
-  readonly #aead: Aead;
-  readonly #header: SecureHeader;
+  readonly #sealer: Sealer;
+
+  static {
+    sealerOf = (s) => s.#sealer;
+  }
 
   constructor(psk: string, vni: number, options: SecureSenderOptions = {}) {
     const session = options.session ?? randomBytes(8).readBigUInt64BE(0);
-    this.#aead = sessionAead(psk, vni, session, options.aead ?? createNodeAead);
-    this.vni = vni;
-    this.session = session;
     const first = options.firstCounter ?? 0n;
     if (typeof first !== 'bigint' || first < 0n || first > 0xffff_ffff_ffff_ffffn) {
       throw new RangeError(`first counter ${String(first)} is not a 64-bit number`);
     }
-    this.#header = { ...emptySecureHeader(), vni, session, counterHi: Number(first >> 32n), counterLo: Number(first & 0xffff_ffffn) };
+    const crypto = options.crypto ?? nodeSessionCrypto;
+    this.#sealer = withSessionKey(psk, vni, session, (key) => crypto.sealer(key, vni, session, first));
+    this.vni = vni;
+    this.session = session;
   }
 
   /** The counter the next sealed packet gets. 2^64 - 1 means exhausted: that value is never sent. */
   get nextCounter(): bigint {
-    return (BigInt(this.#header.counterHi) << 32n) | BigInt(this.#header.counterLo);
+    return this.#sealer.nextCounter;
   }
 
   /**
@@ -93,22 +85,15 @@ export class SecureSender {
   seal(type: SecureType, plain: Uint8Array, pOff: number, pLen: number, out: Buffer, outOff: number): number {
     if (!isSecureType(type)) throw new RangeError(`unknown secure packet type ${String(type)}`);
     if (!(pOff >= 0 && pLen >= 0 && pOff + pLen <= plain.length)) throw new RangeError('plaintext range outside its buffer');
-    const h = this.#header;
-    if (h.counterHi === U32_MAX && h.counterLo === U32_MAX) return SEAL_FAILED;
     if (!(outOff >= 0) || outOff + pLen + SECURE_MIN_LEN > out.length) return SEAL_FAILED;
-    h.type = type;
-    writeSecureHeader(out, outOff, h);
-    const at = outOff + SECURE_HEADER_LEN;
-    if (plain !== out || pOff !== at) out.set(plain.subarray(pOff, pOff + pLen), at);
-    const n = this.#aead.seal(out, outOff, pLen);
-    if (n < 0) return SEAL_FAILED;
-    if (h.counterLo === U32_MAX) {
-      h.counterLo = 0;
-      h.counterHi++;
-    } else {
-      h.counterLo++;
+    let from = plain;
+    let at = pOff;
+    if (overlapsBadly(plain, pOff, pLen, out, outOff)) {
+      from = plain.slice(pOff, pOff + pLen); // a misuse: sealed from a copy
+      at = 0;
     }
-    return n;
+    const n = this.#sealer.seal(type, from, at, pLen, out, outOff);
+    return n < 0 ? SEAL_FAILED : n;
   }
 
   toString(): string {
@@ -116,29 +101,52 @@ export class SecureSender {
   }
 }
 
+/** Whether plain[pOff..+pLen) overlaps the datagram at out[outOff] other than exactly in place (at outOff + 24). */
+function overlapsBadly(plain: Uint8Array, pOff: number, pLen: number, out: Buffer, outOff: number): boolean {
+  if (plain.buffer !== out.buffer || pLen === 0) return false;
+  const p = plain.byteOffset + pOff;
+  const o = out.byteOffset + outOff;
+  return p !== o + SECURE_HEADER_LEN && p < o + pLen + SECURE_MIN_LEN && o < p + pLen;
+}
+
+/** The sender's Sealer, for a fast path that seals with the same counter (fast-path-port.ts). */
+export function fastPathSealer(s: SecureSender): Sealer {
+  return sealerOf(s);
+}
+
 /**
  * What a receiver keeps of one peer's session: its key (derived from the
- * pre-shared key, the VNI and the session id) and its replay window.
+ * pre-shared key, the VNI and the session id) and its replay window, both in
+ * the data plane's Opener.
  */
 export class PeerSession {
   readonly vni: number;
   readonly session: bigint;
-  readonly window = new ReplayWindow();
-  readonly #aead: Aead;
+  readonly #opener: Opener;
 
   static {
-    peerAead = (p) => p.#aead;
+    openerOf = (p) => p.#opener;
   }
 
-  constructor(psk: string, vni: number, session: bigint, aead: AeadFactory = createNodeAead) {
-    this.#aead = sessionAead(psk, vni, session, aead);
+  constructor(psk: string, vni: number, session: bigint, crypto: SessionCrypto = nodeSessionCrypto) {
+    this.#opener = withSessionKey(psk, vni, session, (key) => crypto.opener(key, session));
     this.vni = vni;
     this.session = session;
   }
 
-  toString(): string {
-    return `PeerSession(vni ${this.vni}, session ${this.session.toString(16)}, ${this.window})`;
+  /** The session's replay window (updated only by SecureReceiver and confirmation). */
+  get window(): ReplayCheck {
+    return this.#opener;
   }
+
+  toString(): string {
+    return `PeerSession(vni ${this.vni}, session ${this.session.toString(16)}, highest ${this.#opener.highest})`;
+  }
+}
+
+/** The session's Opener, for a fast path that opens its frames with the same window (fast-path-port.ts). */
+export function fastPathOpener(p: PeerSession): Opener {
+  return openerOf(p);
 }
 
 /** The session that sealed a datagram (looked up by its session id), or
@@ -173,11 +181,10 @@ export class SecureReceiver {
     if (h.vni !== this.vni) return 'wrong-vni';
     const peer = lookup(h.session, h);
     if (peer === null || peer === undefined || peer.session !== h.session || peer.vni !== h.vni) return 'auth';
-    const window = peer.window;
-    if (!window.check(h.counterHi, h.counterLo)) return 'replay';
-
-    if (!peerAead(peer).open(buf, off, len)) return 'auth';
-    window.accept(h.counterHi, h.counterLo);
+    const opener = openerOf(peer);
+    if (!opener.check(h.counterHi, h.counterLo)) return 'replay';
+    if (!opener.open(buf, off, len)) return 'auth';
+    opener.accept(h.counterHi, h.counterLo);
     return len - SECURE_MIN_LEN;
   }
 

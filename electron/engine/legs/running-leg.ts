@@ -1,6 +1,6 @@
 // What every running leg has in common: identity, state, counters, events.
 
-import type { AeadFactory } from '../ports/aead-port.js';
+import type { SessionCrypto } from '../ports/session-crypto-port.js';
 import type { Clock } from '../bridge-api.js';
 import type { BridgeEvent } from '../../model/events.js';
 import { LEG_WARNINGS_MAX } from '../../model/defaults.js';
@@ -22,7 +22,7 @@ export interface LegContext {
   readonly udpBufferBytes: number;
   readonly pcapBufferBytes: number;
   /** The AEAD of secure legs. */
-  readonly aead: AeadFactory;
+  readonly crypto: SessionCrypto;
 }
 
 export abstract class RunningLeg<S extends LegSpec = LegSpec> implements SwitchPort {

@@ -12,8 +12,8 @@
 // Deriving a key (HKDF) for an unknown session id costs ~35 µs, so unknown ids
 // are taken at a bounded rate and at most UNCONFIRMED_MAX are remembered.
 
-import type { AeadFactory } from '../ports/aead-port.js';
-import { createNodeAead } from '../crypto/node-aead.js';
+import type { SessionCrypto } from '../ports/session-crypto-port.js';
+import { nodeSessionCrypto } from '../crypto/node-session-crypto.js';
 import { PeerSession } from '../crypto/secure-codec.js';
 import { RateLimit } from '../stats/rate-limit.js';
 import type { Peer } from './peer.js';
@@ -40,13 +40,15 @@ export interface RemoteSession {
 export class SecureSessions {
   private readonly sessions = new Map<bigint, RemoteSession>();
   private unconfirmed = 0;
+  /** Changes when a session is confirmed or forgotten (the fast path's copy of the peers follows). */
+  version = 0;
   private readonly newSessions: RateLimit;
 
   constructor(
     private readonly psk: string,
     private readonly vni: number,
     now: number,
-    private readonly aead: AeadFactory = createNodeAead,
+    private readonly crypto: SessionCrypto = nodeSessionCrypto,
   ) {
     this.newSessions = new RateLimit(NEW_SESSIONS_PER_S, 2 * NEW_SESSIONS_PER_S, now);
   }
@@ -62,7 +64,7 @@ export class SecureSessions {
     if (known !== undefined) return known.crypto;
     if (!this.newSessions.take(now)) return null;
     if (this.unconfirmed >= UNCONFIRMED_MAX) this.dropOldestUnconfirmed();
-    const s: RemoteSession = { crypto: new PeerSession(this.psk, this.vni, session, this.aead), peer: null, nonce: null, challengedAt: -Infinity, firstSeen: now };
+    const s: RemoteSession = { crypto: new PeerSession(this.psk, this.vni, session, this.crypto), peer: null, nonce: null, challengedAt: -Infinity, firstSeen: now };
     this.sessions.set(session, s);
     this.unconfirmed++;
     return s.crypto;
@@ -81,6 +83,7 @@ export class SecureSessions {
     if (peer.sessionId !== undefined && peer.sessionId !== s.crypto.session) this.sessions.delete(peer.sessionId);
     peer.sessionId = s.crypto.session;
     peer.verified = true;
+    this.version++;
   }
 
   /** Forgets the session of a peer that is gone (expired, evicted, merged). */
@@ -89,6 +92,7 @@ export class SecureSessions {
     const s = this.sessions.get(peer.sessionId);
     if (s?.peer === peer) this.sessions.delete(peer.sessionId);
     peer.sessionId = undefined;
+    this.version++;
   }
 
   /** Drops unconfirmed sessions older than UNCONFIRMED_TTL_MS. */

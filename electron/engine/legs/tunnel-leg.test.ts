@@ -1,4 +1,4 @@
-import { createNodeAead } from '../crypto/node-aead.js';
+import { nodeSessionCrypto } from '../crypto/node-session-crypto.js';
 import { describe, expect, it } from 'vitest';
 import { MemoryNetwork } from '../ports/memory-udp.js';
 import { SegmentSwitch } from '../switch/segment-switch.js';
@@ -23,7 +23,7 @@ describe('TunnelLeg send pool', () => {
   it('takes no slot for a control send while the socket is gone, so the pool never runs dry', async () => {
     const net = new MemoryNetwork();
     const clock = { now: () => 1_000_000 };
-    const ctx = { id: 0, label: 'U', switch: new SegmentSwitch(1, clock), clock, emit: () => {}, udpBufferBytes: 1 << 20, pcapBufferBytes: 1 << 20, aead: createNodeAead };
+    const ctx = { id: 0, label: 'U', switch: new SegmentSwitch(1, clock), clock, emit: () => {}, udpBufferBytes: 1 << 20, pcapBufferBytes: 1 << 20, crypto: nodeSessionCrypto };
     const leg = new ProbeLeg(spec, ctx, net.host('10.0.0.1'));
     for (let i = 0; i < DEFAULT_MAX_OUTSTANDING + 10; i++) leg.control(); // not started: no socket
     await leg.start();

@@ -2,6 +2,8 @@
 // a frame encoded once into a slot (header + frame, or sealed) and sent to one
 // or many peers.
 
+import type { FastPathEncap } from '../ports/fast-path-port.js';
+import type { Opener } from '../ports/session-crypto-port.js';
 import type { UdpBindOptions, UdpPort, UdpSocketHandle } from '../ports/udp-port.js';
 import type { PeerSnapshot } from '../../model/snapshot.js';
 import type { LegSpec } from '../../model/leg-spec.js';
@@ -26,15 +28,19 @@ export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
   protected abstract allPeers(): Iterable<Peer>;
   /** Called after bind: multicast joins, keepalives. */
   protected afterBind(_socket: UdpSocketHandle): void {}
-  /** How frames travel, for the fast path: raw Ethernet-over-UDP or VXLAN of a VNI. */
-  protected abstract fastEncap(): { readonly raw: boolean; readonly vni: number };
+  /** How frames travel, for the fast path: raw Ethernet-over-UDP, VXLAN of a VNI, or sealed. */
+  protected abstract fastEncap(): FastPathEncap;
+  /** Keyed legs: the Opener of the session confirmed for `p` (undefined: none yet, its frames stay with the engine). */
+  protected fastOpener(_p: Peer): Opener | undefined {
+    return undefined;
+  }
   /** Whether a peer's frames may come from any source port of its address (else from its port only). */
   protected abstract anySourcePort(): boolean;
   /** Changes when the leg's peers do (the fast path's copy follows). */
   protected peersVersion(): number {
     return 0;
   }
-  /** The fast path forwards this leg's frames (plain legs on the native data plane). */
+  /** The fast path forwards this leg's frames (on the native data plane). */
   private fastAttached = false;
   private fastVersion = -1;
   private readonly fastPeers = new Map<number, Peer>();
@@ -62,9 +68,8 @@ export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
     try {
       this.checkBuffers(this.socket);
       this.afterBind(this.socket);
-      // Keyed legs stay on the engine's path: sessions, windows and roaming are decided there.
       const fast = this.ctx.switch.fastPath;
-      if (fast !== null && !this.encrypted) this.fastAttached = fast.attachTunnel(this.id, this.socket, this.fastEncap());
+      if (fast !== null) this.fastAttached = fast.attachTunnel(this.id, this.socket, this.fastEncap());
       if (this.fastAttached) this.syncFastPeers();
     } catch (err) {
       this.close(); // the leg goes to error: release its port
@@ -106,7 +111,8 @@ export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
     const list = [];
     for (const p of this.allPeers()) {
       this.fastPeers.set(p.key, p);
-      list.push({ key: p.key, address: p.address, port: p.port, matchPort: any ? 0 : p.port });
+      const opener = this.fastOpener(p);
+      list.push({ key: p.key, address: p.address, port: p.port, matchPort: any ? 0 : p.port, ...(opener !== undefined ? { opener } : {}) });
     }
     fast.setPeers(this.id, list);
   }

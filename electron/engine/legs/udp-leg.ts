@@ -1,6 +1,7 @@
 // `U` leg: Ethernet-over-UDP, point to point. The frame is the whole datagram
 // (compatible with GNS3/Dynamips UDP NIOs and ubridge).
 
+import type { FastPathEncap } from '../ports/fast-path-port.js';
 import type { UdpBindOptions, UdpPort } from '../ports/udp-port.js';
 import type { PeerRef } from '../switch/switch-port.js';
 import type { UdpLegSpec } from '../../model/leg-spec.js';
@@ -46,7 +47,7 @@ export class UdpLeg extends TunnelLeg<UdpLegSpec> {
     if (except !== this.remote) this.sendOne(frame, offset, length, this.remote);
   }
 
-  protected fastEncap(): { readonly raw: boolean; readonly vni: number } {
+  protected fastEncap(): FastPathEncap {
     return { raw: true, vni: 0 };
   }
 

@@ -22,8 +22,10 @@ import {
 } from '../codec/control.js';
 import { ETH_HEADER_LEN } from '../codec/mac.js';
 import { NOT_VXLAN, VXLAN_HEADER_LEN, readVxlanVni, writeVxlanHeader } from '../codec/vxlan.js';
-import { SecureReceiver, SecureSender } from '../crypto/secure-codec.js';
+import { SecureReceiver, SecureSender, fastPathOpener, fastPathSealer } from '../crypto/secure-codec.js';
 import { SECURE_CONTROL_BODY_LEN, SECURE_HEADER_LEN, SECURE_MIN_LEN, SecureType } from '../crypto/secure-header.js';
+import type { FastPathEncap } from '../ports/fast-path-port.js';
+import type { Opener } from '../ports/session-crypto-port.js';
 import type { UdpBindOptions, UdpPort, UdpSocketHandle } from '../ports/udp-port.js';
 import { RateLimit } from '../stats/rate-limit.js';
 import type { PeerRef } from '../switch/switch-port.js';
@@ -103,9 +105,9 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
         );
       }
       const vni = this.spec.segment;
-      const sessions = new SecureSessions(key, vni, this.ctx.clock.now(), this.ctx.aead);
+      const sessions = new SecureSessions(key, vni, this.ctx.clock.now(), this.ctx.crypto);
       this.secure = {
-        sender: new SecureSender(key, vni, { aead: this.ctx.aead }),
+        sender: new SecureSender(key, vni, { crypto: this.ctx.crypto }),
         rx: new SecureReceiver(vni),
         sessions,
         lookup: (session) => sessions.lookup(session, this.ctx.clock.now()),
@@ -451,8 +453,16 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
     }
   }
 
-  protected fastEncap(): { readonly raw: boolean; readonly vni: number } {
-    return { raw: false, vni: this.spec.segment };
+  protected fastEncap(): FastPathEncap {
+    const s = this.secure;
+    return { raw: false, vni: this.spec.segment, ...(s !== null ? { sealer: fastPathSealer(s.sender) } : {}) };
+  }
+
+  /** Only a confirmed session's frames go below the engine; until then (and for its control packets) they come here. */
+  protected override fastOpener(p: Peer): Opener | undefined {
+    const id = p.sessionId;
+    const session = id === undefined ? undefined : this.secure?.sessions.get(id);
+    return session?.peer === p ? fastPathOpener(session.crypto) : undefined;
   }
 
   /** As VxlanPeers.find: a provider's learned VTEPs are (address, port); others are their address. */
@@ -461,7 +471,7 @@ export class VxlanLeg extends TunnelLeg<VxlanLegSpec> {
   }
 
   protected override peersVersion(): number {
-    return this.peers.version;
+    return this.peers.version + (this.secure?.sessions.version ?? 0);
   }
 
   protected allPeers(): Iterable<Peer> {

@@ -1,11 +1,11 @@
 // In-memory twin of a FastPath: forwards nothing, keeps what the engine
 // mirrored (MAC places, peer sets, attached legs) for tests to read, and hands
 // back counters a test says the fast path counted.
-import type { FastPath, FastPathPeer, FastPathSink } from './fast-path-port.js';
+import type { FastPath, FastPathEncap, FastPathPeer, FastPathSink } from './fast-path-port.js';
 
 export class MemoryFastPath implements FastPath {
   readonly adapters = new Set<number>();
-  readonly tunnels = new Map<number, { readonly raw: boolean; readonly vni: number }>();
+  readonly tunnels = new Map<number, FastPathEncap>();
   readonly peers = new Map<number, readonly FastPathPeer[]>();
   readonly macs = new Map<number, { leg: number; peer: number }>();
   /** What the next take() reports, as if forwarded below the engine. */
@@ -20,7 +20,7 @@ export class MemoryFastPath implements FastPath {
     return true;
   }
 
-  attachTunnel(leg: number, _socket: unknown, encap: { readonly raw: boolean; readonly vni: number }): boolean {
+  attachTunnel(leg: number, _socket: unknown, encap: FastPathEncap): boolean {
     this.tunnels.set(leg, encap);
     return true;
   }

@@ -1,14 +1,14 @@
 // vxbridge's native data plane module (Linux): see loop.h, udp_channel.h,
-// packet_channel.h, offload.h, gcm.h.
+// packet_channel.h, offload.h, secure_session.h, fast_path.h.
 #include <napi.h>
 
 #include <cstring>
 
 #include "fast_path.h"
-#include "gcm.h"
 #include "loop.h"
 #include "offload.h"
 #include "packet_channel.h"
+#include "secure_session.h"
 #include "udp_channel.h"
 
 namespace vxb {
@@ -48,10 +48,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Loop", Loop::Define(env));
   exports.Set("UdpChannel", UdpChannel::Define(env));
   exports.Set("PacketChannel", PacketChannel::Define(env));
-  exports.Set("Gcm", Gcm::Define(env));
+  exports.Set("Sealer", Sealer::Define(env));
+  exports.Set("Opener", Opener::Define(env));
   exports.Set("Segment", Segment::Define(env));
   exports.Set("toWireFrames", Napi::Function::New(env, ToWireFramesForTest));
-  exports.Set("abiVersion", Napi::Number::New(env, 3));
+  exports.Set("abiVersion", Napi::Number::New(env, 4));
   return exports;
 }
 

@@ -6,7 +6,11 @@
 // when its source MAC sits exactly where it came from (a refresh) and its
 // destination is a known unicast MAC on the other side (adapter ↔ tunnel);
 // anything else (broadcast, unknown, a move, a new peer, control packets,
-// relaying between peers, keyed legs) goes up to JavaScript as before.
+// relaying between peers) goes up to JavaScript as before. Keyed legs take
+// part with the engine's own session crypto (secure_session.h): frames are
+// sealed with the leg's Sealer, and a peer's frames are opened only in the
+// session the engine confirmed for it (its Opener, window checked before and
+// updated after); everything else of a keyed leg goes up sealed.
 // Counters and "seen" marks are kept here and taken by JavaScript each sweep.
 #pragma once
 #include <napi.h>
@@ -18,7 +22,9 @@
 namespace vxb {
 
 class Channel;
+class Opener;
 class PacketChannel;
+class Sealer;
 class UdpChannel;
 
 class Segment : public Napi::ObjectWrap<Segment> {
@@ -38,9 +44,11 @@ class Segment : public Napi::ObjectWrap<Segment> {
     double rxPackets = 0, rxBytes = 0, txPackets = 0, txBytes = 0;
   };
   struct Peer {
+    int32_t key = 0;
     uint32_t addr = 0;
     uint16_t port = 0;  // where frames go
     int leg = -1;
+    Opener* opener = nullptr;  // keyed legs: the peer's confirmed session (nullptr: none yet)
     Traffic traffic;
     bool seen = false;
   };
@@ -49,6 +57,9 @@ class Segment : public Napi::ObjectWrap<Segment> {
     UdpChannel* udp = nullptr;
     bool raw = false;  // Ethernet-over-UDP: no VXLAN header
     uint32_t vni = 0;
+    Sealer* sealer = nullptr;  // keyed legs: the leg's sending session
+    Napi::ObjectReference sealerRef;
+    std::vector<Napi::ObjectReference> openerRefs;  // its peers' Openers, alive while mirrored
     // (address << 16 | port) → peer key; port 0 matches any source port.
     std::unordered_map<uint64_t, int32_t> match;
     Traffic traffic;
@@ -59,12 +70,13 @@ class Segment : public Napi::ObjectWrap<Segment> {
     bool seen;
   };
 
-  // attachAdapter(leg, packetChannel) / attachTunnel(leg, udpChannel, raw, vni) / detach(leg)
+  // attachAdapter(leg, packetChannel) / attachTunnel(leg, udpChannel, raw, vni, sealer?) / detach(leg)
   void AttachAdapter(const Napi::CallbackInfo& info);
   void AttachTunnel(const Napi::CallbackInfo& info);
   void Detach(const Napi::CallbackInfo& info);
-  // setPeers(leg, Float64Array [key, address, sendPort, matchPort]*): the leg's whole peer set;
-  // frames come from address:matchPort, or from any port of it when matchPort is 0
+  // setPeers(leg, Float64Array [key, address, sendPort, matchPort]*, openers?: (Opener | undefined)[]):
+  // the leg's whole peer set; frames come from address:matchPort, or from any
+  // port of it when matchPort is 0; a keyed leg's peer i opens with openers[i]
   void SetPeers(const Napi::CallbackInfo& info);
   // setMac(mac, leg, peerKey) / deleteMac(mac) / clearMacs()
   void SetMac(const Napi::CallbackInfo& info);
@@ -74,12 +86,17 @@ class Segment : public Napi::ObjectWrap<Segment> {
   Napi::Value Take(const Napi::CallbackInfo& info);
 
   Leg* LegAt(int leg);
+  Peer* PeerFrom(const Leg& leg, uint32_t addr, uint16_t port);
   bool ToTunnel(const Mac& dst, const uint8_t* frame, size_t len);
+  // A keyed leg's datagram: a sealed frame of its VNI in `peer`'s confirmed
+  // session, not replayed, authentic. Decrypted into plain_; *counter gets its counter.
+  bool OpenFrame(const Leg& leg, Peer& peer, const uint8_t* data, size_t len, uint64_t* counter);
 
   std::unordered_map<int, Leg> legs_;
   std::unordered_map<int32_t, Peer> peers_;
   std::unordered_map<uint64_t, Mac> macs_;
   std::vector<Napi::ObjectReference> channelRefs_;
+  std::vector<uint8_t> plain_ = std::vector<uint8_t>(65536);  // a keyed leg's opened frame
 };
 
 }  // namespace vxb

@@ -163,14 +163,22 @@ void UdpChannel::Send(const Napi::CallbackInfo& info) {
 }
 
 bool UdpChannel::QueueDatagram(const uint8_t* hdr, size_t hdrLen, const uint8_t* body, size_t len, uint32_t addr, uint16_t port) {
-  if (fd_ < 0 || port == 0 || hdrLen + len > kTxSlotBytes) return false;
-  if (txQueue_.size() == kTxSlots) Flush();
-  uint8_t* slot = &txArena_[txQueue_.size() * kTxSlotBytes];
+  if (port == 0) return false;
+  uint8_t* slot = NextSlot(hdrLen + len);
+  if (slot == nullptr) return false;
   memcpy(slot, hdr, hdrLen);
   memcpy(slot + hdrLen, body, len);
-  txQueue_.push_back({static_cast<uint32_t>(hdrLen + len), addr, port});
+  Commit(hdrLen + len, addr, port);
   return true;
 }
+
+uint8_t* UdpChannel::NextSlot(size_t len) {
+  if (fd_ < 0 || len > kTxSlotBytes) return nullptr;
+  if (txQueue_.size() == kTxSlots) Flush();
+  return &txArena_[txQueue_.size() * kTxSlotBytes];
+}
+
+void UdpChannel::Commit(size_t len, uint32_t addr, uint16_t port) { txQueue_.push_back({static_cast<uint32_t>(len), addr, port}); }
 
 void UdpChannel::SendNow(const uint8_t* data, size_t len, uint32_t addr, uint16_t port) {
   sockaddr_in to = ipv4(addr, port);

@@ -25,6 +25,10 @@ class UdpChannel : public Napi::ObjectWrap<UdpChannel>, public Channel {
   void Flush() override;
   // The fast path's sends: header + body as one datagram, queued like send().
   bool QueueDatagram(const uint8_t* hdr, size_t hdrLen, const uint8_t* body, size_t len, uint32_t addr, uint16_t port);
+  // Or written in place: a slot for a datagram of up to `len` bytes (nullptr if
+  // closed or too long), then Commit() with what was written (nothing: no Commit).
+  uint8_t* NextSlot(size_t len);
+  void Commit(size_t len, uint32_t addr, uint16_t port);
 
  private:
   // start(loop, arena Buffer, descriptors Int32Array, onBatch(count)): each
