@@ -18,6 +18,8 @@ namespace {
 constexpr int kMaxBatchesPerDrain = 1;
 // However busy the sockets, the thread returns to the event loop after this long.
 constexpr uint64_t kMaxSpinNs = 1'000'000;
+// Idle spinning may take this share of wall time (1/kSpinShareDiv), banked up to kSpinBudgetMaxNs.
+constexpr uint64_t kSpinShareDiv = 50, kSpinBudgetMaxNs = 10'000'000;
 }  // namespace
 
 uint64_t RealtimeNs() {
@@ -169,6 +171,8 @@ Napi::Function Loop::Define(Napi::Env env) {
 
 Loop::Loop(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Loop>(info) {
   if (info[0].IsNumber()) spinUs_ = std::min<uint32_t>(info[0].As<Napi::Number>().Uint32Value(), 1000);
+  budgetAt_ = MonotonicNs();
+  spinBudgetNs_ = kSpinBudgetMaxNs;
   if (info[1].IsNumber()) codelTargetNs_ = static_cast<uint64_t>(info[1].As<Napi::Number>().Uint32Value()) * 1000;
   if (info[2].IsNumber()) codelIntervalNs_ = static_cast<uint64_t>(info[2].As<Napi::Number>().Uint32Value()) * 1000;
 }
@@ -203,8 +207,12 @@ void Loop::Dispatch(Channel* first) {
 }
 
 void Loop::Spin() {
-  const uint64_t start = MonotonicNs(), window = static_cast<uint64_t>(spinUs_) * 1000;
-  uint64_t idleSince = start;
+  const uint64_t start = MonotonicNs();
+  spinBudgetNs_ = std::min(kSpinBudgetMaxNs, spinBudgetNs_ + (start - budgetAt_) / kSpinShareDiv);
+  budgetAt_ = start;
+  const uint64_t window = std::min(static_cast<uint64_t>(spinUs_) * 1000, spinBudgetNs_);
+  if (window == 0) return;
+  uint64_t idleSince = start, idleNs = 0;
   // The poll set of this spin; a channel a handler closes meanwhile is skipped below.
   std::vector<pollfd>& fds = fds_;
   std::vector<Channel*>& owners = owners_;
@@ -217,7 +225,10 @@ void Loop::Spin() {
   if (fds.empty()) return;
   for (;;) {
     uint64_t now = MonotonicNs();
-    if (now - idleSince >= window || now - start >= kMaxSpinNs) return;
+    if (now - idleSince >= window || now - start >= kMaxSpinNs) {
+      idleNs += now - idleSince;
+      break;
+    }
     if (poll(fds.data(), fds.size(), 0) <= 0) continue;
     bool any = false;
     for (size_t i = 0; i < fds.size(); i++) {
@@ -227,10 +238,12 @@ void Loop::Spin() {
       if (Drain(owners[i]) > 0) any = true;
     }
     if (any) {
+      idleNs += now - idleSince;  // the polls before this batch found nothing
       FlushAll();
       idleSince = MonotonicNs();
     }
   }
+  spinBudgetNs_ -= std::min(spinBudgetNs_, idleNs);
 }
 
 }  // namespace vxb

@@ -5,6 +5,11 @@
 // activity the loop polls its sockets for a short while (spin) before it lets
 // the thread sleep: a reply that comes back within that time is picked up
 // without a wake-up, which is most of an idle round trip's cost on a VM.
+// Spinning that finds nothing is paid from a budget (a share of wall time):
+// sparse traffic (a ping, a request and its answer) gets the whole window,
+// steady traffic that would keep the loop spinning between packets uses the
+// budget up and then sleeps between batches, so the spin never costs more
+// than that share of a core.
 #pragma once
 #include <napi.h>
 #include <uv.h>
@@ -95,6 +100,8 @@ class Loop : public Napi::ObjectWrap<Loop> {
   std::vector<Channel*> channels_;
   bool dispatching_ = false;
   uint32_t spinUs_ = 0;
+  // Idle spinning allowed, ns: refilled at kSpinShare of wall time, up to kSpinBudgetMaxNs.
+  uint64_t spinBudgetNs_ = 0, budgetAt_ = 0;
   uint64_t codelTargetNs_ = 0, codelIntervalNs_ = 0;
   // Spin's poll set, kept between calls (no allocation per dispatch).
   std::vector<struct pollfd> fds_;
