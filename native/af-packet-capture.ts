@@ -45,6 +45,7 @@ export function createAfPacketCapturePort(native: DataPlaneModule, loop: NativeL
         wireFrames: true,
         inject: (frame, offset, length) => !closed && ch.inject(frame, offset, length),
         queueDrops: () => ch.stats().stale,
+        oversizeDrops: () => ch.stats().dropped,
         close() {
           if (closed) return;
           closed = true;

@@ -100,8 +100,9 @@ export class NicLeg extends RunningLeg<NicLegSpec> {
     }
   }
 
-  protected override layerQueueDrops(): number {
-    return this.handle?.queueDrops?.() ?? 0;
+  protected override layerDrops(): { readonly 'queue-delay': number; readonly oversize: number } {
+    const h = this.handle;
+    return { 'queue-delay': h?.queueDrops?.() ?? 0, oversize: h?.oversizeDrops?.() ?? 0 };
   }
 
   localLabel(): string | undefined {

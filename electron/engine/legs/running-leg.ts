@@ -56,9 +56,11 @@ export abstract class RunningLeg<S extends LegSpec = LegSpec> implements SwitchP
     this.traffic.add(rxPackets, rxBytes, txPackets, txBytes);
   }
 
-  /** What the socket or capture layer dropped itself for queue delay (cumulative, native data plane). */
-  protected layerQueueDrops(): number {
-    return 0;
+  /** What the socket or capture layer dropped itself, cumulative (native data plane): for
+   *  queue delay, and offload super-frames it could not cut. The engine never counts a
+   *  leg's frames for these reasons when its layer does. */
+  protected layerDrops(): { readonly 'queue-delay': number; readonly oversize: number } {
+    return { 'queue-delay': 0, oversize: 0 };
   }
   readonly encrypted: boolean = false;
 
@@ -95,7 +97,9 @@ export abstract class RunningLeg<S extends LegSpec = LegSpec> implements SwitchP
   snapshot(): LegSnapshot {
     const local = this.localLabel();
     // Kept at its highest: the count survives the handle's close.
-    this.drops['queue-delay'] = Math.max(this.drops['queue-delay'], this.layerQueueDrops());
+    const layer = this.layerDrops();
+    this.drops['queue-delay'] = Math.max(this.drops['queue-delay'], layer['queue-delay']);
+    this.drops.oversize = Math.max(this.drops.oversize, layer.oversize);
     return {
       id: this.id,
       leg: this.ctx.label,

@@ -124,8 +124,8 @@ export abstract class TunnelLeg<S extends LegSpec> extends RunningLeg<S> {
     if (seen) p.seen(this.ctx.clock.now());
   }
 
-  protected override layerQueueDrops(): number {
-    return this.socket?.queueDrops?.() ?? 0;
+  protected override layerDrops(): { readonly 'queue-delay': number; readonly oversize: number } {
+    return { 'queue-delay': this.socket?.queueDrops?.() ?? 0, oversize: 0 };
   }
 
   localLabel(): string | undefined {

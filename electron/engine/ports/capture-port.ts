@@ -20,6 +20,8 @@ export interface CaptureHandle {
   inject(frame: Buffer, offset: number, length: number): boolean;
   /** Frames dropped so far for waiting too long in the socket (native data plane only). */
   queueDrops?(): number;
+  /** Offload super-frames it could not cut into wire frames, so far (native data plane only). */
+  oversizeDrops?(): number;
   close(): void;
 }
 
