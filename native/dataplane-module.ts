@@ -52,7 +52,8 @@ export interface NativeSegment {
 }
 
 export interface DataPlaneModule {
-  readonly Loop: new (spinUs: number, codelTargetUs: number, codelIntervalUs: number) => NativeLoop;
+  /** `threaded`: the sockets and the fast path run on a thread of their own (else on Node's, as uv_poll handles). */
+  readonly Loop: new (spinUs: number, codelTargetUs: number, codelIntervalUs: number, threaded: boolean) => NativeLoop;
   readonly UdpChannel: new (address: number, port: number, reuseAddr: boolean, recvBufBytes: number, sendBufBytes: number) => NativeUdpChannel;
   readonly PacketChannel: new (ifname: string, recvBufBytes: number) => NativePacketChannel;
   readonly Sealer: new (key: Buffer, vni: number, session: bigint, firstCounter: bigint) => NativeSealer;
@@ -64,7 +65,7 @@ export interface DataPlaneModule {
 }
 
 /** What this file expects of the module; a stale build with another number is not used. */
-const ABI_VERSION = 4;
+const ABI_VERSION = 5;
 const FILE = 'vxb_dataplane.node';
 
 let cached: { module: DataPlaneModule } | { problem: string } | undefined;

@@ -7,14 +7,17 @@ import { createNativeUdpPort } from './native-udp.js';
 
 const loaded = loadDataPlaneModule();
 
-describe.runIf(process.platform === 'linux')('native UDP port', () => {
+describe.runIf(process.platform === 'linux').each([
+  { mode: 'on a thread of its own', threaded: true },
+  { mode: "on Node's thread", threaded: false },
+])('native UDP port, $mode', ({ threaded }) => {
   it('the native module loads on Linux', () => {
     expect('module' in loaded ? 'loaded' : loaded.problem).toBe('loaded');
   });
   const m = (loaded as { module: DataPlaneModule }).module;
 
   it('a burst sent from a batch handler (queued, GSO) arrives complete and in order, sizes and bytes intact', async () => {
-    const loop = new m.Loop(0, 0, 0);
+    const loop = new m.Loop(0, 0, 0, threaded);
     const port = createNativeUdpPort(m, loop);
     const got: Buffer[] = [];
     let done!: () => void;
@@ -61,7 +64,7 @@ describe.runIf(process.platform === 'linux')('native UDP port', () => {
   });
 
   it('binding a taken port fails with the same clear error as the JS data plane', async () => {
-    const port = createNativeUdpPort(m, new m.Loop(0, 0, 0));
+    const port = createNativeUdpPort(m, new m.Loop(0, 0, 0, threaded));
     const a = await port.bind(
       { address: '127.0.0.1', port: 0 },
       () => {},
@@ -85,7 +88,7 @@ describe.runIf(process.platform === 'linux')('native UDP port', () => {
   });
 
   it('refuses to send to port 0 (a forged source) without throwing', async () => {
-    const port = createNativeUdpPort(m, new m.Loop(0, 0, 0));
+    const port = createNativeUdpPort(m, new m.Loop(0, 0, 0, threaded));
     const a = await port.bind(
       { address: '127.0.0.1', port: 0 },
       () => {},

@@ -4,6 +4,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { nodeSessionCrypto } from '../../engine/crypto/node-session-crypto.js';
+import { describeReplayWindow } from '../../engine/crypto/replay-window.cases.js';
 import { PeerSession, SecureReceiver, SecureSender } from '../../engine/crypto/secure-codec.js';
 import { SECURE_HEADER_LEN, SecureType } from '../../engine/crypto/secure-header.js';
 import { loadDataPlaneModule, type DataPlaneModule } from '../../../native/dataplane-module.js';
@@ -19,6 +20,8 @@ describe.runIf(process.platform === 'linux')('secure legs: native and JavaScript
   });
   const m = (loaded as { module: DataPlaneModule }).module;
   const native = nativeSessionCrypto(m);
+  // The native Opener's window follows the engine's rules, row for row.
+  if (m !== undefined) describeReplayWindow('the native replay window', () => new m.Opener(Buffer.alloc(32, 7), 42n));
   const planes = [
     { from: 'native', to: 'js', seal: native, open: nodeSessionCrypto },
     { from: 'js', to: 'native', seal: nodeSessionCrypto, open: native },

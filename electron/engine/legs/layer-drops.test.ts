@@ -24,8 +24,8 @@ describe('drops counted below the engine', () => {
     const counts = { ...layer };
     const capture: CapturePort = {
       listNics: () => memory.listNics(),
-      open(nic, onFrame, options): CaptureHandle {
-        const h = memory.open(nic, onFrame, options);
+      open(nic, onFrame): CaptureHandle {
+        const h = memory.open(nic, onFrame);
         return { ...h, wireFrames: true, queueDrops: () => counts.queue, oversizeDrops: () => counts.oversize };
       },
     };

@@ -52,7 +52,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Opener", Opener::Define(env));
   exports.Set("Segment", Segment::Define(env));
   exports.Set("toWireFrames", Napi::Function::New(env, ToWireFramesForTest));
-  exports.Set("abiVersion", Napi::Number::New(env, 4));
+  exports.Set("abiVersion", Napi::Number::New(env, 5));
   return exports;
 }
 

@@ -36,6 +36,7 @@ Napi::Function Segment::Define(Napi::Env env) {
 Segment::Segment(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Segment>(info) {}
 
 Segment::~Segment() {
+  DataGuard g(DataLock());
   for (auto& [id, leg] : legs_) {
     if (leg.nic != nullptr) leg.nic->SetSegment(nullptr, -1);
     if (leg.udp != nullptr) leg.udp->SetSegment(nullptr, -1);
@@ -48,6 +49,7 @@ Segment::Leg* Segment::LegAt(int leg) {
 }
 
 void Segment::AttachAdapter(const Napi::CallbackInfo& info) {
+  DataGuard g(DataLock());
   int id = i32(info[0]);
   if (id < 0 || !info[1].IsObject()) return;
   PacketChannel* c = PacketChannel::Unwrap(info[1].As<Napi::Object>());
@@ -58,6 +60,7 @@ void Segment::AttachAdapter(const Napi::CallbackInfo& info) {
 }
 
 void Segment::AttachTunnel(const Napi::CallbackInfo& info) {
+  DataGuard g(DataLock());
   int id = i32(info[0]);
   if (id < 0 || !info[1].IsObject()) return;
   UdpChannel* c = UdpChannel::Unwrap(info[1].As<Napi::Object>());
@@ -72,6 +75,7 @@ void Segment::AttachTunnel(const Napi::CallbackInfo& info) {
 }
 
 void Segment::Detach(const Napi::CallbackInfo& info) {
+  DataGuard g(DataLock());
   int id = i32(info[0]);
   Leg* leg = LegAt(id);
   if (leg == nullptr) return;
@@ -91,6 +95,7 @@ void Segment::Forget(Channel* c) {
 }
 
 void Segment::SetPeers(const Napi::CallbackInfo& info) {
+  DataGuard g(DataLock());
   int id = i32(info[0]);
   Leg* leg = LegAt(id);
   if (leg == nullptr || !info[1].IsTypedArray()) return;
@@ -119,13 +124,22 @@ void Segment::SetPeers(const Napi::CallbackInfo& info) {
   leg->openerRefs.swap(refs);  // the old Openers are let go only now
 }
 
-void Segment::SetMac(const Napi::CallbackInfo& info) { macs_[u64(info[0])] = Mac{i32(info[1]), info[2].IsNumber() ? info[2].As<Napi::Number>().Int32Value() : -1, false}; }
+void Segment::SetMac(const Napi::CallbackInfo& info) {
+  DataGuard g(DataLock());
+  macs_[u64(info[0])] = Mac{i32(info[1]), info[2].IsNumber() ? info[2].As<Napi::Number>().Int32Value() : -1, false}; }
 
-void Segment::DeleteMac(const Napi::CallbackInfo& info) { macs_.erase(u64(info[0])); }
+void Segment::DeleteMac(const Napi::CallbackInfo& info) {
+  DataGuard g(DataLock());
+  macs_.erase(u64(info[0]));
+}
 
-void Segment::ClearMacs(const Napi::CallbackInfo&) { macs_.clear(); }
+void Segment::ClearMacs(const Napi::CallbackInfo&) {
+  DataGuard g(DataLock());
+  macs_.clear();
+}
 
 Napi::Value Segment::Take(const Napi::CallbackInfo& info) {
+  DataGuard g(DataLock());
   Napi::Env env = info.Env();
   std::vector<double> legs, peers, macs;
   for (auto& [id, leg] : legs_) {

@@ -3,6 +3,9 @@
 #include "fast_path.h"
 
 #include <poll.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <string.h>
@@ -21,6 +24,11 @@ constexpr uint64_t kMaxSpinNs = 1'000'000;
 // Idle spinning may take this share of wall time (1/kSpinShareDiv), banked up to kSpinBudgetMaxNs.
 constexpr uint64_t kSpinShareDiv = 50, kSpinBudgetMaxNs = 10'000'000;
 }  // namespace
+
+std::mutex& DataLock() {
+  static std::mutex m;
+  return m;
+}
 
 uint64_t RealtimeNs() {
   timespec t;
@@ -66,25 +74,31 @@ void ThrowErrno(Napi::Env env, const char* what, int err) {
 // ---- Channel
 
 bool Channel::StartPolling(Napi::Env env, Loop* loop, Napi::Function onBatch) {
-  uv_loop_t* uvLoop = nullptr;
-  if (napi_get_uv_event_loop(env, &uvLoop) != napi_ok) return false;
-  poll_ = new uv_poll_t;
-  if (uv_poll_init(uvLoop, poll_, fd_) != 0) {
-    delete poll_;
-    poll_ = nullptr;
-    return false;
-  }
-  poll_->data = this;
   env_ = env;
   loop_ = loop;
   onBatch_ = Napi::Persistent(onBatch);
   loopRef_ = Napi::Persistent(loop->Value());
-  loop->Add(this);
-  uv_poll_start(poll_, UV_READABLE, [](uv_poll_t* p, int, int) {
-    auto* c = static_cast<Channel*>(p->data);
-    if (c != nullptr && c->loop_ != nullptr) c->loop_->Dispatch(c);
-  });
-  return true;
+  if (loop->threaded()) {
+    if (loop->Add(this)) return true;
+  } else {
+    uv_loop_t* uvLoop = nullptr;
+    poll_ = new uv_poll_t;
+    if (napi_get_uv_event_loop(env, &uvLoop) == napi_ok && uv_poll_init(uvLoop, poll_, fd_) == 0) {
+      poll_->data = this;
+      loop->Add(this);
+      uv_poll_start(poll_, UV_READABLE, [](uv_poll_t* p, int, int) {
+        auto* c = static_cast<Channel*>(p->data);
+        if (c != nullptr && c->loop_ != nullptr) c->loop_->Dispatch(c);
+      });
+      return true;
+    }
+    delete poll_;
+    poll_ = nullptr;
+  }
+  loop_ = nullptr;
+  onBatch_.Reset();
+  loopRef_.Reset();
+  return false;
 }
 
 void Channel::StopPolling() {
@@ -97,6 +111,7 @@ void Channel::StopPolling() {
   }
   if (loop_ != nullptr) loop_->Remove(this);
   loop_ = nullptr;
+  pendingJs_ = 0;
   onBatch_.Reset();
   loopRef_.Reset();
 }
@@ -170,47 +185,133 @@ Napi::Function Loop::Define(Napi::Env env) {
 }
 
 Loop::Loop(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Loop>(info) {
+  Napi::Env env = info.Env();
   if (info[0].IsNumber()) spinUs_ = std::min<uint32_t>(info[0].As<Napi::Number>().Uint32Value(), 1000);
-  budgetAt_ = MonotonicNs();
-  spinBudgetNs_ = kSpinBudgetMaxNs;
   if (info[1].IsNumber()) codelTargetNs_ = static_cast<uint64_t>(info[1].As<Napi::Number>().Uint32Value()) * 1000;
   if (info[2].IsNumber()) codelIntervalNs_ = static_cast<uint64_t>(info[2].As<Napi::Number>().Uint32Value()) * 1000;
+  budgetAt_ = MonotonicNs();
+  spinBudgetNs_ = kSpinBudgetMaxNs;
+  if (!info[3].ToBoolean().Value()) return;
+  env_ = env;
+  uv_loop_t* uvLoop = nullptr;
+  epfd_ = epoll_create1(EPOLL_CLOEXEC);
+  wakefd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  async_ = new uv_async_t;
+  if (epfd_ < 0 || wakefd_ < 0 || napi_get_uv_event_loop(env, &uvLoop) != napi_ok ||
+      uv_async_init(uvLoop, async_, [](uv_async_t* a) { static_cast<Loop*>(a->data)->OnAsync(); }) != 0) {
+    int err = errno;
+    delete async_;
+    async_ = nullptr;
+    ThrowErrno(env, "data thread", err != 0 ? err : EINVAL);
+    return;
+  }
+  async_->data = this;
+  uv_unref(reinterpret_cast<uv_handle_t*>(async_));  // only a loop with channels keeps Node running
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.ptr = nullptr;  // the wake-up eventfd
+  epoll_ctl(epfd_, EPOLL_CTL_ADD, wakefd_, &ev);
+  threaded_ = true;
+  // The data thread takes no signals: Node's thread handles them.
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  thread_ = std::thread([this] { Run(); });
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  // Stopped before the environment goes (process exit, a worker's end).
+  napi_add_env_cleanup_hook(env, StopHook, this);
 }
 
-void Loop::Add(Channel* c) { channels_.push_back(c); }
+Loop::~Loop() {
+  if (threaded_) napi_remove_env_cleanup_hook(env_, StopHook, this);
+  StopThread();
+}
 
-void Loop::Remove(Channel* c) { channels_.erase(std::remove(channels_.begin(), channels_.end(), c), channels_.end()); }
+void Loop::StopHook(void* self) { static_cast<Loop*>(self)->StopThread(); }
 
-size_t Loop::Drain(Channel* c) {
-  size_t total = 0;
-  for (int i = 0; i < kMaxBatchesPerDrain && c->loop_ == this; i++) {
-    size_t forJs = 0;
-    size_t n = c->Receive(&forJs);
-    if (n == 0) break;
-    if (forJs > 0) c->Deliver(forJs);
-    total += n;
+void Loop::StopThread() {
+  if (!threaded_) return;
+  threaded_ = false;
+  stop_ = true;
+  Wake();
+  if (thread_.joinable()) thread_.join();
+  if (async_ != nullptr) {
+    uv_close(reinterpret_cast<uv_handle_t*>(async_), [](uv_handle_t* h) { delete reinterpret_cast<uv_async_t*>(h); });
+    async_ = nullptr;
   }
-  return total;
+  close(epfd_);
+  close(wakefd_);
+  epfd_ = wakefd_ = -1;
+}
+
+bool Loop::Add(Channel* c) {
+  if (threaded_) {
+    DataGuard g(DataLock());
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.ptr = c;
+    if (epoll_ctl(epfd_, EPOLL_CTL_ADD, c->fd_, &ev) != 0) return false;
+    channels_.push_back(c);
+    uv_ref(reinterpret_cast<uv_handle_t*>(async_));
+    return true;
+  }
+  channels_.push_back(c);
+  return true;
+}
+
+// With DataLock() held: the channel closes.
+void Loop::Remove(Channel* c) {
+  channels_.erase(std::remove(channels_.begin(), channels_.end(), c), channels_.end());
+  ready_.erase(std::remove(ready_.begin(), ready_.end(), c), ready_.end());
+  if (threaded_) {
+    epoll_ctl(epfd_, EPOLL_CTL_DEL, c->fd_, nullptr);
+    if (channels_.empty() && async_ != nullptr) uv_unref(reinterpret_cast<uv_handle_t*>(async_));
+  }
+}
+
+bool Loop::Registered(Channel* c) const { return std::find(channels_.begin(), channels_.end(), c) != channels_.end(); }
+
+bool Loop::Drain(Channel* c, size_t* read) {
+  size_t forJs = 0;
+  *read = c->Receive(&forJs);
+  if (forJs == 0) return false;
+  c->pendingJs_ = forJs;
+  Arm(c, false);  // set aside until JavaScript has handled this batch
+  return true;
 }
 
 void Loop::FlushAll() {
   for (size_t i = 0; i < channels_.size(); i++) channels_[i]->Flush();
 }
 
+uint64_t Loop::SpinWindow(uint64_t now) {
+  spinBudgetNs_ = std::min(kSpinBudgetMaxNs, spinBudgetNs_ + (now - budgetAt_) / kSpinShareDiv);
+  budgetAt_ = now;
+  return std::min(static_cast<uint64_t>(spinUs_) * 1000, spinBudgetNs_);
+}
+
+// ---- On Node's thread
+
 void Loop::Dispatch(Channel* first) {
   if (dispatching_) return;  // a handler cannot re-enter (it has no way to run the loop)
   dispatching_ = true;
-  Drain(first);
-  FlushAll();
+  size_t forJs = 0;
+  {
+    DataGuard g(DataLock());
+    first->Receive(&forJs);
+  }
+  if (forJs > 0) first->Deliver(forJs);
+  {
+    DataGuard g(DataLock());
+    FlushAll();
+  }
   if (spinUs_ > 0) Spin();  // flushes after every batch it drains
   dispatching_ = false;
 }
 
 void Loop::Spin() {
   const uint64_t start = MonotonicNs();
-  spinBudgetNs_ = std::min(kSpinBudgetMaxNs, spinBudgetNs_ + (start - budgetAt_) / kSpinShareDiv);
-  budgetAt_ = start;
-  const uint64_t window = std::min(static_cast<uint64_t>(spinUs_) * 1000, spinBudgetNs_);
+  const uint64_t window = SpinWindow(start);
   if (window == 0) return;
   uint64_t idleSince = start, idleNs = 0;
   // The poll set of this spin; a channel a handler closes meanwhile is skipped below.
@@ -234,16 +335,147 @@ void Loop::Spin() {
     for (size_t i = 0; i < fds.size(); i++) {
       if ((fds[i].revents & (POLLIN | POLLERR)) == 0) continue;
       // A handler may have closed a channel: only drain those still here.
-      if (std::find(channels_.begin(), channels_.end(), owners[i]) == channels_.end()) continue;
-      if (Drain(owners[i]) > 0) any = true;
+      if (!Registered(owners[i])) continue;
+      size_t forJs = 0, read = 0;
+      {
+        DataGuard g(DataLock());
+        read = owners[i]->Receive(&forJs);
+      }
+      if (forJs > 0 && Registered(owners[i])) owners[i]->Deliver(forJs);
+      if (read > 0) any = true;
     }
     if (any) {
       idleNs += now - idleSince;  // the polls before this batch found nothing
-      FlushAll();
+      {
+        DataGuard g(DataLock());
+        FlushAll();
+      }
       idleSince = MonotonicNs();
     }
   }
   spinBudgetNs_ -= std::min(spinBudgetNs_, idleNs);
+}
+
+// ---- On a thread of its own
+
+void Loop::Arm(Channel* c, bool on) {
+  epoll_event ev{};
+  ev.events = on ? static_cast<uint32_t>(EPOLLIN) : 0u;
+  ev.data.ptr = c;
+  epoll_ctl(epfd_, EPOLL_CTL_MOD, c->fd_, &ev);
+}
+
+void Loop::Wake() {
+  uint64_t one = 1;
+  if (wakefd_ >= 0 && write(wakefd_, &one, sizeof one) < 0) {
+    // The counter is full: a wake-up is pending anyway.
+  }
+}
+
+void Loop::Run() {
+  epoll_event events[64];
+  std::vector<pollfd> fds;
+  std::vector<Channel*> owners;
+  for (;;) {
+    int n = epoll_wait(epfd_, events, 64, -1);
+    if (stop_) return;
+    if (n < 0) continue;  // EINTR
+    bool forJs = false, any = false;
+    {
+      DataGuard g(DataLock());
+      for (int i = 0; i < n; i++) {
+        auto* c = static_cast<Channel*>(events[i].data.ptr);
+        if (c == nullptr) {
+          uint64_t v;
+          while (read(wakefd_, &v, sizeof v) > 0) {
+          }
+          continue;
+        }
+        // A channel closed since epoll_wait returned is not ours any more.
+        if (!Registered(c) || c->pendingJs_ > 0) continue;
+        size_t read = 0;
+        if (Drain(c, &read)) forJs = true;
+        if (read > 0) any = true;
+      }
+      FlushAll();
+    }
+    if (forJs) uv_async_send(async_);
+    if (!any || spinUs_ == 0) continue;
+    // Spin: poll the channels JavaScript does not hold, without the lock, for up to the window.
+    const uint64_t start = MonotonicNs();
+    uint64_t window, idleSince = start, idleNs = 0;
+    {
+      DataGuard g(DataLock());
+      window = SpinWindow(start);
+      fds.clear();
+      owners.clear();
+      for (Channel* c : channels_) {
+        if (c->pendingJs_ > 0) continue;
+        fds.push_back({c->fd_, POLLIN, 0});
+        owners.push_back(c);
+      }
+    }
+    while (window > 0 && !fds.empty() && !stop_) {
+      uint64_t now = MonotonicNs();
+      if (now - idleSince >= window || now - start >= kMaxSpinNs) {
+        idleNs += now - idleSince;
+        break;
+      }
+      if (poll(fds.data(), fds.size(), 0) <= 0) continue;
+      bool found = false, wake = false;
+      {
+        DataGuard g(DataLock());
+        for (size_t i = 0; i < fds.size(); i++) {
+          if ((fds[i].revents & (POLLIN | POLLERR)) == 0) continue;
+          Channel* c = owners[i];
+          if (!Registered(c) || c->pendingJs_ > 0) {
+            fds[i].fd = -1;  // poll skips it from now on
+            continue;
+          }
+          size_t read = 0;
+          if (Drain(c, &read)) {
+            wake = true;
+            fds[i].fd = -1;
+          }
+          if (read > 0) found = true;
+        }
+        if (found) FlushAll();
+      }
+      if (wake) uv_async_send(async_);
+      if (found) {
+        idleNs += now - idleSince;
+        idleSince = MonotonicNs();
+      }
+    }
+    DataGuard g(DataLock());
+    spinBudgetNs_ -= std::min(spinBudgetNs_, idleNs);
+  }
+}
+
+void Loop::OnAsync() {
+  {
+    DataGuard g(DataLock());
+    ready_.clear();
+    for (Channel* c : channels_)
+      if (c->pendingJs_ > 0) ready_.push_back(c);
+  }
+  dispatching_ = true;
+  // A handler may close a channel (Remove takes it off ready_ too): go by index, check each.
+  for (size_t i = 0; i < ready_.size(); i++) {
+    Channel* c = ready_[i];
+    if (!Registered(c)) continue;
+    size_t count = c->pendingJs_;
+    c->Deliver(count);
+  }
+  dispatching_ = false;
+  DataGuard g(DataLock());
+  for (Channel* c : ready_) {
+    if (!Registered(c)) continue;
+    c->pendingJs_ = 0;
+    Arm(c, true);
+  }
+  ready_.clear();
+  FlushAll();
 }
 
 }  // namespace vxb

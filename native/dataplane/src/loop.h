@@ -1,8 +1,21 @@
-// The channels of one data plane (UDP sockets, AF_PACKET sockets) on Node's
-// event loop. A readable socket is drained in batches (recvmmsg) into memory
-// JavaScript owns, JavaScript gets one call per batch, and everything it
-// queued to send in that call leaves in one sendmmsg per socket. After
-// activity the loop polls its sockets for a short while (spin) before it lets
+// The channels of one data plane (UDP sockets, AF_PACKET sockets). A readable
+// socket is drained in batches (recvmmsg); what the fast path (fast_path.h)
+// does not forward lands in memory JavaScript owns, and JavaScript gets one
+// call per batch; everything queued to send leaves in one sendmmsg per socket.
+//
+// Two ways to run (Loop's `threaded`):
+// - on a thread of its own (the default): an epoll loop reads every socket and
+//   runs the fast path there; a socket whose batch has items for JavaScript is
+//   set aside (not read again) until JavaScript, woken by a uv_async, has
+//   handled them. JavaScript's work (sweeps, snapshots, GC) then never holds up
+//   a frame the fast path forwards.
+// - on Node's thread (VXB_DATA_THREAD=0): each socket is a uv_poll handle.
+// Everything both threads touch (channels' queues and counters, the fast
+// path's tables, the session crypto) is guarded by one lock, DataLock(): the
+// data thread holds it per batch, JavaScript's calls into the module each for
+// their own short while; never while JavaScript runs a batch.
+//
+// After activity the loop polls its sockets for a short while (spin) before it lets
 // the thread sleep: a reply that comes back within that time is picked up
 // without a wake-up, which is most of an idle round trip's cost on a VM.
 // Spinning that finds nothing is paid from a budget (a share of wall time):
@@ -16,7 +29,10 @@
 
 #include <poll.h>
 
+#include <atomic>
 #include <cstdint>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "codel.h"
@@ -25,6 +41,10 @@ namespace vxb {
 
 class Loop;
 class Segment;
+
+// The one lock of the module's shared state (see above).
+std::mutex& DataLock();
+using DataGuard = std::lock_guard<std::mutex>;
 
 class Channel {
  public:
@@ -55,6 +75,7 @@ class Channel {
   bool StartPolling(Napi::Env env, Loop* loop, Napi::Function onBatch);
   void StopPolling();
   void Deliver(size_t count);
+  // Whether JavaScript is handling a batch now (its sends are flushed after it).
   bool Dispatching() const;
 
   int fd_ = -1;
@@ -76,36 +97,65 @@ class Channel {
   friend class Loop;
   uv_poll_t* poll_ = nullptr;
   Napi::Env env_ = nullptr;
+  // Threaded: a batch with this many items waits for JavaScript (the socket is set aside meanwhile).
+  size_t pendingJs_ = 0;
 };
 
 class Loop : public Napi::ObjectWrap<Loop> {
  public:
   static Napi::Function Define(Napi::Env env);
+  // new Loop(spinUs, codelTargetUs, codelIntervalUs, threaded)
   explicit Loop(const Napi::CallbackInfo& info);
+  ~Loop() override;
 
-  void Add(Channel* c);
+  // JavaScript's thread. Add takes DataLock(); Remove needs it held (a channel closes under it).
+  bool Add(Channel* c);
   void Remove(Channel* c);
   bool dispatching() const { return dispatching_; }
+  bool threaded() const { return threaded_; }
   // CoDel's target for every socket's queue (0: no dropping), and its interval.
   uint64_t codelTargetNs() const { return codelTargetNs_; }
   uint64_t codelIntervalNs() const { return codelIntervalNs_; }
-  // Drains `first` (it is readable), then spins over every channel.
+  // On Node's thread: drains `first` (it is readable), then spins over every channel.
   void Dispatch(Channel* first);
 
  private:
-  size_t Drain(Channel* c);
+  // Threaded, under DataLock(): reads one batch of c (*read: messages read); true if
+  // items wait for JavaScript (c is set aside until they are handled).
+  bool Drain(Channel* c, size_t* read);
   void FlushAll();
   void Spin();
+  bool Registered(Channel* c) const;
+  // Idle polling this spin may do, ns (from the budget).
+  uint64_t SpinWindow(uint64_t now);
+
+  // The data thread: epoll over the channels, the fast path, spin; wakes JavaScript.
+  void Run();
+  void Arm(Channel* c, bool on);
+  void Wake();
+  // JavaScript's thread: the batches that wait for it.
+  void OnAsync();
+  void StopThread();
+  static void StopHook(void* self);
 
   std::vector<Channel*> channels_;
   bool dispatching_ = false;
   uint32_t spinUs_ = 0;
-  // Idle spinning allowed, ns: refilled at kSpinShare of wall time, up to kSpinBudgetMaxNs.
-  uint64_t spinBudgetNs_ = 0, budgetAt_ = 0;
   uint64_t codelTargetNs_ = 0, codelIntervalNs_ = 0;
+  // Idle polling allowed, ns: refilled at a share of wall time, up to a cap (loop.cc).
+  uint64_t spinBudgetNs_ = 0, budgetAt_ = 0;
   // Spin's poll set, kept between calls (no allocation per dispatch).
   std::vector<struct pollfd> fds_;
   std::vector<Channel*> owners_;
+
+  // Threaded mode.
+  bool threaded_ = false;
+  int epfd_ = -1, wakefd_ = -1;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  uv_async_t* async_ = nullptr;
+  Napi::Env env_ = nullptr;
+  std::vector<Channel*> ready_;  // OnAsync's list, kept between calls
 };
 
 // Sets a JS Error with a `code` (errno name) and throws it.

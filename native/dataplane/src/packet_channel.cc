@@ -79,7 +79,10 @@ PacketChannel::PacketChannel(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
   txIov_.resize(kTxSlots * 2);
 }
 
-PacketChannel::~PacketChannel() { CloseSocket(); }
+PacketChannel::~PacketChannel() {
+  DataGuard g(DataLock());
+  CloseSocket();
+}
 
 Napi::Value PacketChannel::Start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -155,6 +158,7 @@ bool PacketChannel::QueueFrame(const uint8_t* frame, size_t len) {
 
 Napi::Value PacketChannel::Inject(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  DataGuard g(DataLock());
   if (fd_ < 0 || !info[0].IsBuffer()) return Napi::Boolean::New(env, false);
   auto b = info[0].As<Napi::Buffer<uint8_t>>();
   int64_t off = info[1].As<Napi::Number>().Int64Value(), len = info[2].As<Napi::Number>().Int64Value();
@@ -218,6 +222,7 @@ void PacketChannel::Flush() {
 }
 
 Napi::Value PacketChannel::Stats(const Napi::CallbackInfo& info) {
+  DataGuard g(DataLock());
   Napi::Object o = Napi::Object::New(info.Env());
   o.Set("split", split_);
   o.Set("checksummed", checksummed_);
@@ -228,6 +233,9 @@ Napi::Value PacketChannel::Stats(const Napi::CallbackInfo& info) {
   return o;
 }
 
-void PacketChannel::Close(const Napi::CallbackInfo&) { CloseSocket(); }
+void PacketChannel::Close(const Napi::CallbackInfo&) {
+  DataGuard g(DataLock());
+  CloseSocket();
+}
 
 }  // namespace vxb

@@ -1,5 +1,7 @@
 #include "secure_session.h"
 
+#include "loop.h"
+
 #include <cstring>
 #include <vector>
 
@@ -116,6 +118,7 @@ size_t Sealer::SealInto(uint8_t type, const uint8_t* plain, size_t len, uint8_t*
 }
 
 Napi::Value Sealer::Seal(const Napi::CallbackInfo& info) {
+  DataGuard g(DataLock());
   Napi::Env env = info.Env();
   size_t pOff, pLen, outSize;
   uint8_t* plain = info[0].IsNumber() ? rangeArg(info, 1, &pOff, &pLen) : nullptr;
@@ -130,7 +133,10 @@ Napi::Value Sealer::Seal(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, n == 0 ? -1 : static_cast<double>(n));
 }
 
-Napi::Value Sealer::NextCounter(const Napi::CallbackInfo& info) { return Napi::BigInt::New(info.Env(), next_); }
+Napi::Value Sealer::NextCounter(const Napi::CallbackInfo& info) {
+  DataGuard g(DataLock());
+  return Napi::BigInt::New(info.Env(), next_);
+}
 
 // ---- Opener
 
@@ -151,22 +157,29 @@ Opener* Opener::Of(const Napi::Value& v) {
 }
 
 Napi::Value Opener::Check(const Napi::CallbackInfo& info) {
+  DataGuard g(DataLock());
   if (!counterArgs(info)) return info.Env().Undefined();
   return Napi::Boolean::New(info.Env(), window_.Check(counterArg(info)));
 }
 
 Napi::Value Opener::Accept(const Napi::CallbackInfo& info) {
+  DataGuard g(DataLock());
   if (!counterArgs(info)) return info.Env().Undefined();
   return Napi::Boolean::New(info.Env(), window_.Accept(counterArg(info)));
 }
 
 void Opener::CloseUpTo(const Napi::CallbackInfo& info) {
+  DataGuard g(DataLock());
   if (counterArgs(info)) window_.CloseUpTo(counterArg(info));
 }
 
-Napi::Value Opener::Highest(const Napi::CallbackInfo& info) { return Napi::BigInt::New(info.Env(), window_.highest()); }
+Napi::Value Opener::Highest(const Napi::CallbackInfo& info) {
+  DataGuard g(DataLock());
+  return Napi::BigInt::New(info.Env(), window_.highest());
+}
 
 Napi::Value Opener::Open(const Napi::CallbackInfo& info) {
+  DataGuard g(DataLock());
   Napi::Env env = info.Env();
   size_t off, len;
   uint8_t* b = rangeArg(info, 0, &off, &len);

@@ -66,7 +66,10 @@ UdpChannel::UdpChannel(const Napi::CallbackInfo& info) : Napi::ObjectWrap<UdpCha
   txCtl_.resize(kTxSlots * kTxCtlBytes);
 }
 
-UdpChannel::~UdpChannel() { CloseSocket(); }
+UdpChannel::~UdpChannel() {
+  DataGuard g(DataLock());
+  CloseSocket();
+}
 
 Napi::Value UdpChannel::Start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -147,6 +150,7 @@ size_t UdpChannel::Receive(size_t* forJs) {
 }
 
 void UdpChannel::Send(const Napi::CallbackInfo& info) {
+  DataGuard g(DataLock());
   if (fd_ < 0 || !info[0].IsBuffer()) return;
   auto b = info[0].As<Napi::Buffer<uint8_t>>();
   int64_t off = info[1].As<Napi::Number>().Int64Value(), len = info[2].As<Napi::Number>().Int64Value();
@@ -281,6 +285,7 @@ Napi::Value UdpChannel::BufferSizes(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value UdpChannel::Failures(const Napi::CallbackInfo& info) {
+  DataGuard g(DataLock());
   Napi::Array r = Napi::Array::New(info.Env(), 3);
   r.Set(0u, Napi::Number::New(info.Env(), failures_));
   r.Set(1u, Napi::String::New(info.Env(), lastError_ != 0 ? strerror(lastError_) : ""));
@@ -309,6 +314,9 @@ void UdpChannel::Multicast(const Napi::CallbackInfo& info) {
   if (r != 0) ThrowErrno(env, "multicast", errno);
 }
 
-void UdpChannel::Close(const Napi::CallbackInfo&) { CloseSocket(); }
+void UdpChannel::Close(const Napi::CallbackInfo&) {
+  DataGuard g(DataLock());
+  CloseSocket();
+}
 
 }  // namespace vxb
