@@ -1,12 +1,13 @@
 // The real UI in Debian's Chromium against the real `ubdg ui` host and engine:
-// paste legs, see a parse error block Start, start, watch a VTEP being learned
-// live from VXLAN packets the test sends, save a profile, stop, reload.
+// choose the data plane in Settings (kept across a reload), paste legs, see a
+// parse error block Start, start, see which data plane runs, watch a VTEP being
+// learned live from VXLAN packets the test sends, save a profile, stop, reload.
 // Needs `npm run build` (dist/electron for the host, dist/renderer for the page)
 // and Debian's Chromium; without them it fails (not skips) and says what to run.
 // Traffic stays on 127.0.0.1.
 
 import { createSocket, type Socket } from 'node:dgram';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,10 +16,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { CONTROL_LEN, ControlType, NONCE_LEN, emptyControlPacket, readControl, writeControlKeepalive } from '../../electron/engine/codec/control.js';
 import { Background } from '../lib/background.js';
-import { assertUiPrerequisites, CHROMIUM, CHROMIUM_ARGS } from './ui-harness.js';
+import { assertUiPrerequisites, CHROMIUM, CHROMIUM_ARGS, shootBothThemes } from './ui-harness.js';
 import { checkLayoutAtWidths } from './layout-check.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
+
+/** VXB_DATA_PLANE as the host inherits it (test-all sets it): it wins over the setting this spec saves. */
+const ENV_DATA_PLANE = ['auto', 'native', 'js'].includes(process.env.VXB_DATA_PLANE ?? '') ? process.env.VXB_DATA_PLANE : undefined;
 
 async function freeUdpPort(): Promise<number> {
   const s = createSocket('udp4');
@@ -87,6 +91,36 @@ describe('UI in a browser over `ubdg ui`', () => {
     expect(errors).toEqual([]);
   });
 
+  it('settings: the data plane is chosen with the keyboard, saved by the host and still chosen after a reload', async () => {
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    let dialog = page.getByRole('dialog', { name: 'Settings' });
+    await dialog.waitFor();
+    // The focus is on the saved choice (Automatic); the arrow keys move it along the group.
+    await page.locator('input[name="data-plane"][value="auto"]:focus').waitFor();
+    expect(await dialog.getByRole('radio', { name: /^Automatic \(recommended\)/ }).isChecked()).toBe(true);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await dialog.getByRole('radio', { name: /^JavaScript \(portable\)/ }).isChecked()).toBe(true);
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(JSON.parse(readFileSync(path.join(dataDir, 'settings.json'), 'utf8'))).toEqual({ version: 1, dataPlane: 'js' });
+
+    await page.reload();
+    await page.getByTestId('link-state').getByText('Connected').waitFor();
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    dialog = page.getByRole('dialog', { name: 'Settings' });
+    await page.locator('input[name="data-plane"][value="js"]:focus').waitFor();
+    expect(await dialog.getByRole('radio', { name: /^JavaScript \(portable\)/ }).isChecked()).toBe(true);
+    expect(await dialog.getByTestId('settings-env-override').count()).toBe(ENV_DATA_PLANE === undefined ? 0 : 1);
+    // The theme toggle closes the dialog: open it again for each shot.
+    await shootBothThemes(page, 'settings-dialog', async () => {
+      if (!(await dialog.isVisible())) await page.getByRole('button', { name: 'Settings', exact: true }).click();
+      await dialog.waitFor();
+    });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   it('a bad leg shows the parser error and cannot start', async () => {
     await page.getByRole('button', { name: 'Paste a ubdg command line', exact: true }).click();
     const box = page.getByLabel('ubdg command line', { exact: true });
@@ -109,6 +143,13 @@ describe('UI in a browser over `ubdg ui`', () => {
     await page.getByTestId('bridge-status').getByText('Running').waitFor({ timeout: 15_000 });
     const legsTable = page.getByRole('table', { name: 'Legs' });
     await expect.poll(() => legsTable.getByText('running').count(), { timeout: 10_000 }).toBe(2);
+    // The data plane the host's data-plane process runs on: the one saved in Settings, unless VXB_DATA_PLANE says otherwise.
+    const badge = page.getByTestId('data-plane-badge');
+    await badge.waitFor();
+    const label = (await badge.getAttribute('aria-label')) ?? '';
+    if (ENV_DATA_PLANE === undefined) expect(label).toBe('Data plane: JavaScript, as chosen in Settings. Open Settings');
+    else expect(label).toContain(`chosen by VXB_DATA_PLANE=${ENV_DATA_PLANE}`);
+    if (ENV_DATA_PLANE === 'native') expect(label).toMatch(/^Data plane: Native,/);
 
     const mac = [0x02, 0x00, 0x5e, 0x10, 0x20, 0x30];
     vtepPort = vtep.address().port;
@@ -161,6 +202,8 @@ describe('UI in a browser over `ubdg ui`', () => {
     await page.getByText('The bridge is running: stop it to change the legs.').waitFor();
     expect(await page.getByRole('button', { name: 'Add leg' }).isDisabled()).toBe(true);
     expect(await page.locator('.header-profile-name').textContent()).toBe('Unsaved setup');
+    // Which data plane runs: from the host, not from this page's memory.
+    await page.getByTestId('data-plane-badge').waitFor();
     // The MAC learned before the reload: counted, and in the table.
     const macKpi = page.locator('.kpi').filter({ hasText: 'MAC addresses' }).locator('.kpi-value');
     await expect.poll(async () => Number(await macKpi.textContent())).toBeGreaterThan(0);

@@ -5,7 +5,8 @@
 // It owns the one running bridge and pushes one snapshot per tick (~4 Hz)
 // plus the engine's events to subscribers. It also owns what a (re)connecting
 // page needs to show exactly what runs: the setup as started (running-setup.ts)
-// and a ring of recent events (event-ring.ts).
+// and a ring of recent events (event-ring.ts). The app's settings (the data
+// plane the next Start uses) are read at each Start, so a change applies then.
 
 import { SNAPSHOT_INTERVAL_MS } from '../model/defaults.js';
 import type { LegSpec } from '../model/leg-spec.js';
@@ -23,11 +24,15 @@ import {
   type PushChannel,
   type PushChannels,
   type Result,
+  type SettingsView,
 } from '../contract/ipc-contract.js';
 import { PROFILE_FILE_MAX_BYTES, describe, parseLegList } from '../model/profile-schema.js';
 import { ProfileError, type ProfileStore } from './profiles/profile-store.js';
 import { createEventRing } from './event-ring.js';
 import { createRunningSetup } from './running-setup.js';
+import { validateSettings } from '../model/settings.js';
+import { envDataPlane, selectDataPlane, type DataPlaneSelection } from './data-plane/data-plane-env.js';
+import { memorySettingsStore, type SettingsStore } from './settings/settings-store.js';
 
 /** Native file dialogs (Electron only; the browser host has none). */
 export interface FileDialogs {
@@ -42,6 +47,10 @@ export interface BackendDeps {
   readonly version: string;
   readonly platform?: string;
   readonly profiles: ProfileStore;
+  /** The app's settings; default: in memory, the defaults. */
+  readonly settings?: SettingsStore;
+  /** Where VXB_DATA_PLANE is read (it overrides the data-plane setting); default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
   /** Builds (does not start) a bridge; the engine's createBridge with real or fake ports. */
   readonly createBridge: BridgeRunnerDeps['createBridge'];
   readonly listNics: () => Promise<readonly NicInfo[]>;
@@ -131,6 +140,32 @@ export function createBackend(deps: BackendDeps): Backend {
 
   const recentEvents = createEventRing();
   const setup = createRunningSetup();
+  const settings = deps.settings ?? memorySettingsStore();
+  const env = deps.env ?? process.env;
+  let loggedSettingsProblem: string | undefined;
+
+  /** The settings and what overrides them; a settings file that cannot be used is logged once per problem. */
+  async function settingsView(): Promise<SettingsView> {
+    const r = await settings.read();
+    if (r.problem !== undefined && r.problem !== loggedSettingsProblem) log(r.problem);
+    loggedSettingsProblem = r.problem;
+    const e = envDataPlane(env);
+    return {
+      settings: r.settings,
+      file: settings.file,
+      ...(r.problem !== undefined ? { problem: r.problem } : {}),
+      ...(e.choice !== undefined ? { envDataPlane: e.choice } : {}),
+      ...(e.problem !== undefined ? { envProblem: e.problem } : {}),
+    };
+  }
+
+  /** One log line on which data plane a bridge got, and why (the app's equivalent of ubdg's stderr line). */
+  function logDataPlane(selection: DataPlaneSelection): void {
+    const got = bridge.dataPlane();
+    if (got === null) return;
+    const asked = selection.source === 'env' ? `${selection.choice}, from VXB_DATA_PLANE` : selection.choice;
+    log(`data plane: ${got.kind} (asked: ${asked})${got.fallback !== undefined ? `: ${got.fallback}` : ''}`);
+  }
 
   const bridge = createBridgeRunner({
     createBridge: deps.createBridge,
@@ -164,12 +199,20 @@ export function createBackend(deps: BackendDeps): Backend {
     if (!parsed.ok) return parsed;
     // Nothing runs: no earlier setup is valid any more, not even while this one starts.
     if (bridge.status() === null) setup.clear();
-    const result = await bridge.start(parsed.value.map((l) => l.spec));
-    if (result.ok)
+    const selection = selectDataPlane((await settingsView()).settings.dataPlane, env);
+    const result = await bridge.start(
+      parsed.value.map((l) => l.spec),
+      { dataPlane: selection.choice },
+    );
+    if (result.ok) {
       setup.started(
         parsed.value.map((l) => l.text),
         profile,
+        Date.now(),
+        selection,
       );
+      logDataPlane(selection);
+    }
     return result;
   }
 
@@ -230,7 +273,7 @@ export function createBackend(deps: BackendDeps): Backend {
 
     'bridge:status': handler('bridge:status', 0, async () => ok(bridge.status())),
 
-    'bridge:setup': handler('bridge:setup', 0, async () => ok(bridge.status() === null ? null : await setup.describe(deps.profiles))),
+    'bridge:setup': handler('bridge:setup', 0, async () => ok(bridge.status() === null ? null : await setup.describe(deps.profiles, bridge.dataPlane()))),
 
     'bridge:events': handler('bridge:events', 0, async () => ok(recentEvents.list())),
 
@@ -288,6 +331,16 @@ export function createBackend(deps: BackendDeps): Backend {
     'profiles:exportJson': handler('profiles:exportJson', 2, async ([name, options]) => {
       const bad = nameArg(name, 'name') ?? exportOptionsArg(options);
       return bad ? fail(bad) : ok(await deps.profiles.exportJson(name as string, exportOptions(options)));
+    }),
+
+    'settings:get': handler('settings:get', 0, async () => ok(await settingsView())),
+
+    // A running bridge keeps its data plane: the saved choice applies from the next Start.
+    'settings:set': handler('settings:set', 1, async ([value]) => {
+      const v = validateSettings(value);
+      if (!v.ok) return fail(v.error);
+      await settings.write(v.value);
+      return ok(await settingsView());
     }),
   };
 

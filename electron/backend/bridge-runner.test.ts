@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BridgeEvent } from '../model/events.js';
 import type { LegSpec } from '../model/leg-spec.js';
-import { createBridgeRunner, HEALTHY_AFTER_MS, MAX_RESTARTS_IN_A_ROW, RESTART_DELAY_MS } from './bridge-runner.js';
+import { createBridgeRunner, HEALTHY_AFTER_MS, MAX_RESTARTS_IN_A_ROW, RESTART_DELAY_MS, type BridgeBuildOptions } from './bridge-runner.js';
 import { createFakeBridge, type FakeBridge } from './fake-bridge.js';
 
 const LEGS: LegSpec[] = [{ kind: 'W', segment: 1, nic: 'eth0' }];
@@ -11,9 +11,11 @@ type CrashableFake = FakeBridge & { crash(reason: string): void };
 
 function setup() {
   const bridges: CrashableFake[] = [];
+  const builds: BridgeBuildOptions[] = [];
   const events: BridgeEvent[] = [];
   const runner = createBridgeRunner({
-    createBridge: (legs) => {
+    createBridge: (legs, options) => {
+      builds.push(options);
       const fb = createFakeBridge(legs);
       const listeners = new Set<(r: string) => void>();
       const b: CrashableFake = Object.assign(fb, {
@@ -36,7 +38,7 @@ function setup() {
     log: () => {},
   });
   const notices = () => events.flatMap((e) => (e.type === 'data-plane' ? [`${e.state}: ${e.message}`] : []));
-  return { runner, bridges, notices };
+  return { runner, bridges, builds, notices };
 }
 
 beforeEach(() => {
@@ -59,6 +61,17 @@ describe('bridge runner supervision', () => {
     expect(bridges[1]!.legs).toEqual(LEGS);
     expect(runner.status()?.running).toBe(true);
     expect(notices().at(-1)).toBe(`restarted: The bridge is running again (restart 1 of ${MAX_RESTARTS_IN_A_ROW} after: killed by SIGKILL).`);
+  });
+
+  it('restarts on the data plane the Start chose (a setting saved since waits for the next Start)', async () => {
+    const { runner, bridges, builds } = setup();
+    expect((await runner.start(LEGS, { dataPlane: 'js' })).ok).toBe(true);
+    bridges[0]!.crash('killed by SIGKILL');
+    await vi.advanceTimersByTimeAsync(RESTART_DELAY_MS);
+    expect(builds).toEqual([{ dataPlane: 'js' }, { dataPlane: 'js' }]);
+    await runner.stop();
+    expect((await runner.start(LEGS)).ok).toBe(true);
+    expect(builds.at(-1)).toEqual({ dataPlane: 'auto' });
   });
 
   it(`gives up after ${MAX_RESTARTS_IN_A_ROW} restarts in a row and stays stopped until the user starts it`, async () => {

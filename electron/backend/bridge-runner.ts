@@ -16,17 +16,25 @@
 
 import type { BridgeHandle } from '../engine/bridge-api.js';
 import type { Result } from '../contract/ipc-contract.js';
+import type { DataPlaneChoice, DataPlaneOutcome } from '../model/data-plane.js';
 import type { BridgeEvent, DataPlaneState } from '../model/events.js';
 import type { LegSpec } from '../model/leg-spec.js';
 import type { BridgeSnapshot } from '../model/snapshot.js';
 import { errorText } from '../model/user-error.js';
 import { createSerial } from './serial.js';
+import { reportsDataPlane } from './data-plane/data-plane-report.js';
 
 export type NicResolution = { readonly ok: true; readonly name: string } | { readonly ok: false; readonly error: string };
 
+/** How one Start builds its bridge; a restart after a crash builds it the same way. */
+export interface BridgeBuildOptions {
+  /** Chosen when Start was pressed (VXB_DATA_PLANE, else the app's setting). */
+  readonly dataPlane: DataPlaneChoice;
+}
+
 export interface BridgeRunnerDeps {
   /** Builds (does not start) a bridge; the engine's createBridge with real or fake ports. */
-  readonly createBridge: (legs: readonly LegSpec[]) => BridgeHandle;
+  readonly createBridge: (legs: readonly LegSpec[], options: BridgeBuildOptions) => BridgeHandle;
   /** What the user typed for a W leg (name, description, index) → the adapter name pcap opens. */
   readonly resolveNic?: (query: string) => Promise<NicResolution>;
   /** Snapshot push period, ms. */
@@ -39,11 +47,14 @@ export interface BridgeRunnerDeps {
 }
 
 export interface BridgeRunner {
-  start(specs: readonly LegSpec[]): Promise<Result<BridgeSnapshot>>;
+  /** `options` default: the automatic data plane. */
+  start(specs: readonly LegSpec[], options?: BridgeBuildOptions): Promise<Result<BridgeSnapshot>>;
   /** Stops the running bridge, or cancels a start in progress. */
   stop(): Promise<void>;
   /** The running bridge's snapshot, or null. */
   status(): BridgeSnapshot | null;
+  /** Which data plane runs the bridge, when it runs and can tell (data-plane-report.ts). */
+  dataPlane(): DataPlaneOutcome | null;
   /** Pushes a snapshot now (e.g. to a new subscriber), if a bridge runs. */
   tick(): void;
   /** Stops for good: later starts fail. */
@@ -91,9 +102,12 @@ interface Running {
   readonly handle: BridgeHandle;
   readonly unsubscribe: () => void;
   readonly ticker: ReturnType<typeof setInterval>;
-  /** The legs as started (adapters resolved), for a restart. */
+  /** The legs as started (adapters resolved) and how they were built, for a restart. */
   readonly specs: readonly LegSpec[];
+  readonly options: BridgeBuildOptions;
 }
+
+const AUTO: BridgeBuildOptions = { dataPlane: 'auto' };
 
 export function createBridgeRunner(deps: BridgeRunnerDeps): BridgeRunner {
   const serial = createSerial();
@@ -131,7 +145,7 @@ export function createBridgeRunner(deps: BridgeRunnerDeps): BridgeRunner {
       void serial(async () => {
         if (generation !== stopGeneration || running !== r) return; // stopped by the user meanwhile
         await stopRunning();
-        const result = await startResolved(r.specs, () => generation !== stopGeneration);
+        const result = await startResolved(r.specs, r.options, () => generation !== stopGeneration);
         if (result.ok) notice('restarted', `The bridge is running again (restart ${attempt} of ${MAX_RESTARTS_IN_A_ROW} after: ${reason}).`);
         else notice('gave-up', `${what} Starting it again failed, so the bridge stays stopped: ${result.error}`);
       });
@@ -188,18 +202,18 @@ export function createBridgeRunner(deps: BridgeRunnerDeps): BridgeRunner {
   }
 
   /** Under the serial lock: build, start and check the bridge. */
-  async function startResolved(specs: readonly LegSpec[], cancelled: () => boolean): Promise<Result<BridgeSnapshot>> {
+  async function startResolved(specs: readonly LegSpec[], options: BridgeBuildOptions, cancelled: () => boolean): Promise<Result<BridgeSnapshot>> {
     if (disposed) return fail('The app is shutting down.');
     if (cancelled()) return fail(STOPPED_WHILE_STARTING);
     if (running) return fail(ALREADY_RUNNING);
     let handle: BridgeHandle;
     try {
-      handle = deps.createBridge(specs);
+      handle = deps.createBridge(specs, options);
     } catch (err) {
       return fail(`Cannot create the bridge: ${errorText(err)}`);
     }
     const unsubscribe = handle.onEvent(deps.onEvent);
-    const r: Running = { handle, unsubscribe, ticker: setInterval(tick, deps.periodMs), specs };
+    const r: Running = { handle, unsubscribe, ticker: setInterval(tick, deps.periodMs), specs, options };
     running = r;
     try {
       await handle.start();
@@ -225,7 +239,7 @@ export function createBridgeRunner(deps: BridgeRunnerDeps): BridgeRunner {
   }
 
   return {
-    async start(specs) {
+    async start(specs, options = AUTO) {
       if (running || starting) return fail(ALREADY_RUNNING);
       starting = true;
       crashesInARow = 0;
@@ -234,7 +248,7 @@ export function createBridgeRunner(deps: BridgeRunnerDeps): BridgeRunner {
       try {
         const resolved = await resolveNics(specs);
         if (!resolved.ok) return resolved;
-        return await serial(() => startResolved(resolved.value, cancelled));
+        return await serial(() => startResolved(resolved.value, options, cancelled));
       } finally {
         starting = false;
       }
@@ -246,6 +260,8 @@ export function createBridgeRunner(deps: BridgeRunnerDeps): BridgeRunner {
     },
 
     status: () => (running ? running.handle.snapshot() : null),
+
+    dataPlane: () => (running && reportsDataPlane(running.handle) ? running.handle.dataPlane() : null),
 
     tick,
 

@@ -3,10 +3,13 @@
 // each bridge runs in a process of its own, supervised by this one, so that a
 // crash in the capture layer or the engine cannot close the window; without
 // one, in this process (its main thread: `cap` must never run in a worker).
+// Each Start passes the data plane chosen then (VXB_DATA_PLANE, else the app's
+// setting in <dataDir>/settings.json) to whichever builds the bridge.
 
 import { createBridge } from '../engine/bridge.js';
 import { createDataPlanePorts, enginePorts } from '../../native/data-plane-ports.js';
-import { dataPlaneFromEnv } from './data-plane/data-plane-env.js';
+import { withDataPlaneReport } from './data-plane/data-plane-report.js';
+import { createSettingsStore } from './settings/settings-store.js';
 import type { AppInfo } from '../contract/ipc-contract.js';
 import { SNAPSHOT_INTERVAL_MS } from '../model/defaults.js';
 import { createProfileStore } from './profiles/profile-store.js';
@@ -25,6 +28,8 @@ export interface RealBackendOptions {
   readonly dataPlane?: DataPlaneLauncher;
   readonly dialogs?: FileDialogs;
   readonly log?: (line: string) => void;
+  /** Where VXB_DATA_PLANE is read; default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export function createRealBackend(o: RealBackendOptions): Backend {
@@ -33,17 +38,18 @@ export function createRealBackend(o: RealBackendOptions): Backend {
   const launch = o.dataPlane;
   let build: BackendDeps['createBridge'];
   if (launch) {
-    build = (legs) => createProcessBridge(legs, { launch, snapshotIntervalMs: SNAPSHOT_INTERVAL_MS });
+    build = (legs, { dataPlane }) => createProcessBridge(legs, { launch, snapshotIntervalMs: SNAPSHOT_INTERVAL_MS, dataPlane });
   } else {
-    build = (legs) => {
-      const ports = createDataPlanePorts(dataPlaneFromEnv(process.env));
-      return createBridge(legs, enginePorts(ports));
+    build = (legs, { dataPlane }) => {
+      const ports = createDataPlanePorts(dataPlane);
+      return withDataPlaneReport(createBridge(legs, enginePorts(ports)), { kind: ports.kind, ...(ports.fallback !== undefined ? { fallback: ports.fallback } : {}) });
     };
   }
   return createBackend({
     host: o.host,
     version: o.version,
     profiles: createProfileStore({ dataDir: o.dataDir }),
+    settings: createSettingsStore({ dataDir: o.dataDir }),
     createBridge: build,
     listNics: () => capture.listNics(),
     resolveNic: async (query) => {
@@ -53,5 +59,6 @@ export function createRealBackend(o: RealBackendOptions): Backend {
     captureProblem: () => diagnoseCapture(systemCaptureProbes(() => capture.listNics())),
     ...(o.dialogs ? { dialogs: o.dialogs } : {}),
     ...(o.log ? { log: o.log } : {}),
+    ...(o.env ? { env: o.env } : {}),
   });
 }

@@ -49,7 +49,7 @@ describe('running setup', () => {
     s.saved('other', [LEGS[0]!]);
     expect(s.record()?.profile).toBeNull();
     s.saved('lab', [...LEGS]);
-    expect(s.record()).toEqual({ legs: LEGS, profile: 'lab', startedAt: 5 });
+    expect(s.record()).toEqual({ legs: LEGS, profile: 'lab', startedAt: 5, dataPlane: null });
   });
 
   it('follows a rename of its profile only', () => {
@@ -67,5 +67,19 @@ describe('running setup', () => {
     s.started(legs, null, 5);
     legs.pop();
     expect(s.record()?.legs).toEqual(LEGS);
+  });
+
+  it('which data plane runs: what Start asked for with what the bridge got; left out while either is unknown', async () => {
+    const s = createRunningSetup();
+    s.started(LEGS, null, 5, { choice: 'auto', source: 'setting' });
+    expect(await s.describe(store([]))).toEqual({ legs: LEGS, profile: null, startedAt: 5 });
+    expect(await s.describe(store([]), { kind: 'js', fallback: 'the native data plane is for Linux (this is win32)' })).toEqual({
+      legs: LEGS,
+      profile: null,
+      startedAt: 5,
+      dataPlane: { choice: 'auto', source: 'setting', kind: 'js', fallback: 'the native data plane is for Linux (this is win32)' },
+    });
+    s.started(LEGS, null, 6);
+    expect(await s.describe(store([]), { kind: 'native' })).toEqual({ legs: LEGS, profile: null, startedAt: 6 });
   });
 });

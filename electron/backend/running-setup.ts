@@ -3,20 +3,25 @@
 // owner, so that any page that (re)connects shows exactly what runs, not what
 // that page happened to remember. Whether the setup has unsaved changes is
 // decided when asked, against the profile as stored then (it may have been
-// saved, renamed or deleted since).
+// saved, renamed or deleted since). Which data plane runs is asked then too:
+// the record keeps what Start asked for, the bridge says what it got.
 
 import type { RunningSetup } from '../contract/ipc-contract.js';
+import type { DataPlaneOutcome } from '../model/data-plane.js';
+import type { DataPlaneSelection } from './data-plane/data-plane-env.js';
 import type { ProfileStore } from './profiles/profile-store.js';
 
 export interface SetupRecord {
   readonly legs: readonly string[];
   readonly profile: string | null;
   readonly startedAt: number;
+  /** The data plane Start asked for, and by whom; null when not known (tests). */
+  readonly dataPlane: DataPlaneSelection | null;
 }
 
 export interface RunningSetupKeeper {
-  /** A bridge started with these legs (as typed) from this profile (null: unsaved). */
-  started(legs: readonly string[], profile: string | null, now?: number): void;
+  /** A bridge started with these legs (as typed) from this profile (null: unsaved), on this data plane choice. */
+  started(legs: readonly string[], profile: string | null, now?: number, dataPlane?: DataPlaneSelection | null): void;
   /** A profile was saved with these legs: if they are what runs, the setup is now that profile. */
   saved(name: string, legs: readonly string[]): void;
   renamed(from: string, to: string): void;
@@ -24,8 +29,9 @@ export interface RunningSetupKeeper {
   clear(): void;
   /** The record, whether or not a bridge still runs (the caller knows that). */
   record(): SetupRecord | null;
-  /** The record with its profile as stored now; the profile is null once it is gone or unreadable. */
-  describe(profiles: Pick<ProfileStore, 'read'>): Promise<RunningSetup | null>;
+  /** The record with its profile as stored now; the profile is null once it is gone or unreadable.
+   *  `outcome`: which data plane the running bridge got (the bridge runner knows), if it can tell. */
+  describe(profiles: Pick<ProfileStore, 'read'>, outcome?: DataPlaneOutcome | null): Promise<RunningSetup | null>;
 }
 
 export const sameLegs = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((l, i) => l === b[i]);
@@ -34,8 +40,8 @@ export function createRunningSetup(): RunningSetupKeeper {
   let current: SetupRecord | null = null;
 
   return {
-    started(legs, profile, now = Date.now()) {
-      current = { legs: [...legs], profile, startedAt: now };
+    started(legs, profile, now = Date.now(), dataPlane = null) {
+      current = { legs: [...legs], profile, startedAt: now, dataPlane };
     },
 
     saved(name, legs) {
@@ -52,7 +58,7 @@ export function createRunningSetup(): RunningSetupKeeper {
 
     record: () => current,
 
-    async describe(profiles) {
+    async describe(profiles, outcome = null) {
       const r = current;
       if (!r) return null;
       let profile: RunningSetup['profile'] = null;
@@ -64,7 +70,8 @@ export function createRunningSetup(): RunningSetupKeeper {
           profile = null; // deleted or unreadable since: the setup is unsaved now
         }
       }
-      return { legs: [...r.legs], profile, startedAt: r.startedAt };
+      const dataPlane = r.dataPlane && outcome ? { ...r.dataPlane, ...outcome } : undefined;
+      return { legs: [...r.legs], profile, startedAt: r.startedAt, ...(dataPlane ? { dataPlane } : {}) };
     },
   };
 }

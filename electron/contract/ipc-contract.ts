@@ -7,8 +7,10 @@ import type { NicInfo } from '../model/nic-info.js';
 import type { BridgeEvent } from '../model/events.js';
 import type { ExportOptions, Profile, ProfileExport, ProfileSummary } from '../model/profile-schema.js';
 import type { BridgeSnapshot } from '../model/snapshot.js';
+import type { DataPlaneChoice, DataPlaneRun } from '../model/data-plane.js';
+import type { AppSettings } from '../model/settings.js';
 
-export type { ExportOptions, Profile, ProfileExport, ProfileSummary };
+export type { AppSettings, DataPlaneRun, ExportOptions, Profile, ProfileExport, ProfileSummary };
 
 export interface AppInfo {
   readonly version: string;
@@ -37,6 +39,22 @@ export interface RunningSetup {
   } | null;
   /** ms since epoch when it started, for the uptime. */
   readonly startedAt: number;
+  /** Which data plane runs it and why (asked for by VXB_DATA_PLANE or the setting; why `auto` fell back).
+   *  Absent until the data-plane process has said (or where the bridge cannot tell). */
+  readonly dataPlane?: DataPlaneRun;
+}
+
+/** The app's settings as the host sees them ('settings:get'/'settings:set'). */
+export interface SettingsView {
+  readonly settings: AppSettings;
+  /** Where they are kept (shown to the user). */
+  readonly file: string;
+  /** Why the settings file was not used (corrupt, unknown version or value): the defaults apply until saved. */
+  readonly problem?: string;
+  /** VXB_DATA_PLANE in the host's environment, when set to a valid choice: it wins over settings.dataPlane. */
+  readonly envDataPlane?: DataPlaneChoice;
+  /** VXB_DATA_PLANE set to something else: ignored, and this says so. */
+  readonly envProblem?: string;
 }
 
 /** One engine event with the backend's time, from the ring a (re)connecting page replays. */
@@ -78,6 +96,10 @@ export interface InvokeChannels {
   /** The export file's name and text, for the browser to offer as a download (works on both hosts).
    *  Keys as for 'profiles:export'. */
   'profiles:exportJson': { args: [name: string, options: ExportOptions]; result: ProfileExport };
+  /** The app's settings, with what overrides them. */
+  'settings:get': { args: []; result: SettingsView };
+  /** Saves the settings (all fields); they apply from the next Start. */
+  'settings:set': { args: [settings: AppSettings]; result: SettingsView };
 }
 
 /** Pushed from backend to UI. */
@@ -109,6 +131,8 @@ export const INVOKE_CHANNELS = [
   'profiles:export',
   'profiles:import',
   'profiles:exportJson',
+  'settings:get',
+  'settings:set',
 ] as const satisfies readonly InvokeChannel[];
 
 /** Named functions, one per action: what the preload exposes as `window.vxbridge`
@@ -130,6 +154,8 @@ export const API_METHODS = {
   exportProfile: 'profiles:export',
   importProfile: 'profiles:import',
   exportProfileJson: 'profiles:exportJson',
+  getSettings: 'settings:get',
+  saveSettings: 'settings:set',
 } as const satisfies Record<string, InvokeChannel>;
 
 export type ApiMethod = keyof typeof API_METHODS;

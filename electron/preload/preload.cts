@@ -27,6 +27,8 @@ const API_METHODS = {
   exportProfile: 'profiles:export',
   importProfile: 'profiles:import',
   exportProfileJson: 'profiles:exportJson',
+  getSettings: 'settings:get',
+  saveSettings: 'settings:set',
 } as const;
 
 // Compile-time: the table above equals the contract's, both ways.

@@ -8,6 +8,7 @@ import { LegsTable } from './components/LegsTable.js';
 import { LiveTables } from './components/LiveTables.js';
 import { Notices } from './components/Notices.js';
 import { ProfilesPanel } from './components/ProfilesPanel.js';
+import { SettingsDialog } from './components/SettingsDialog.js';
 import { SummaryStrip } from './components/SummaryStrip.js';
 import { ThroughputChart } from './components/ThroughputChart.js';
 
@@ -32,6 +33,7 @@ export function App(): ReactElement {
           <LiveTables />
         </main>
       </div>
+      <SettingsDialog />
       <Notices />
     </div>
   );

@@ -9,8 +9,8 @@ import { createBridge } from '../../engine/bridge.js';
 import type { BridgeHandle } from '../../engine/bridge-api.js';
 import { errorText } from '../../model/user-error.js';
 import { createDataPlanePorts, enginePorts } from '../../../native/data-plane-ports.js';
-import { dataPlaneFromEnv } from './data-plane-env.js';
-import { asToDataPlane, type FromDataPlane, type ToDataPlane } from './protocol.js';
+import type { DataPlaneOutcome } from '../../model/data-plane.js';
+import { asToDataPlane, startDataPlane, type FromDataPlane, type ToDataPlane } from './protocol.js';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: unknown }) => void): void;
@@ -30,8 +30,13 @@ let stopping = false;
 
 async function start(m: Extract<ToDataPlane, { type: 'start' }>): Promise<void> {
   if (bridge !== null) return;
+  let dataPlane: DataPlaneOutcome;
   try {
-    const ports = createDataPlanePorts(dataPlaneFromEnv(process.env));
+    // The UI process chose (VXB_DATA_PLANE, else the app's setting): this process does not guess.
+    const choice = startDataPlane(m);
+    if (!choice.ok) throw new Error(choice.error);
+    const ports = createDataPlanePorts(choice.value);
+    dataPlane = { kind: ports.kind, ...(ports.fallback !== undefined ? { fallback: ports.fallback } : {}) };
     bridge = createBridge(m.legs, enginePorts(ports), m.options);
     bridge.onEvent((event) => send({ type: 'event', event }));
     await bridge.start();
@@ -40,7 +45,7 @@ async function start(m: Extract<ToDataPlane, { type: 'start' }>): Promise<void> 
     exitSoon(1);
     return;
   }
-  send({ type: 'started', snapshot: bridge.snapshot() });
+  send({ type: 'started', snapshot: bridge.snapshot(), dataPlane });
   ticker = setInterval(() => {
     if (bridge !== null && !stopping) send({ type: 'snapshot', snapshot: bridge.snapshot() });
   }, m.snapshotIntervalMs);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DATA_PLANE_FALLBACK_MAX } from '../../model/data-plane.js';
 import type { LegSpec } from '../../model/leg-spec.js';
 import type { BridgeSnapshot } from '../../model/snapshot.js';
 import { createProcessBridge } from './process-bridge.js';
@@ -34,6 +35,8 @@ class FakeProcess implements DataPlaneChannel {
   }
 }
 
+const NATIVE = { kind: 'native' } as const;
+
 const snap = (running: boolean, rx = 0): BridgeSnapshot => ({
   time: 1,
   running,
@@ -68,19 +71,20 @@ function setup() {
       return p;
     },
     snapshotIntervalMs: 250,
+    dataPlane: 'native',
   });
   return { bridge, procs };
 }
 
 describe('createProcessBridge', () => {
-  it('starts the process with the legs, then serves the snapshots and events it pushes', async () => {
+  it('starts the process with the legs and the data plane chosen, then serves the snapshots and events it pushes', async () => {
     const { bridge, procs } = setup();
     expect(bridge.snapshot().legs[0]?.state).toBe('stopped');
     const started = bridge.start();
     const p = procs[0]!;
-    expect(p.sent).toEqual([{ type: 'start', legs: LEGS, options: {}, snapshotIntervalMs: 250 }]);
+    expect(p.sent).toEqual([{ type: 'start', legs: LEGS, options: {}, snapshotIntervalMs: 250, dataPlane: 'native' }]);
     expect(bridge.snapshot().legs[0]?.state).toBe('starting');
-    p.reply({ type: 'started', snapshot: snap(true) });
+    p.reply({ type: 'started', snapshot: snap(true), dataPlane: NATIVE });
     await started;
     const events: unknown[] = [];
     bridge.onEvent((e) => events.push(e));
@@ -90,9 +94,26 @@ describe('createProcessBridge', () => {
     expect(events).toEqual([{ type: 'peer-learned', leg: 0, address: '192.0.2.1:4789' }]);
   });
 
+  it('reports which data plane the process runs, and why auto fell back (checked, the reason cut to one sentence)', async () => {
+    const { bridge, procs } = setup();
+    expect(bridge.dataPlane()).toBeNull();
+    const started = bridge.start();
+    procs[0]!.reply({ type: 'started', snapshot: snap(true), dataPlane: { kind: 'js', fallback: `the native data plane is not built ${'x'.repeat(1000)}` } });
+    await started;
+    expect(bridge.dataPlane()?.kind).toBe('js');
+    expect(bridge.dataPlane()?.fallback).toMatch(/^the native data plane is not built x+$/);
+    expect(bridge.dataPlane()?.fallback?.length).toBe(DATA_PLANE_FALLBACK_MAX);
+
+    const b = setup();
+    const s2 = b.bridge.start();
+    b.procs[0]!.reply({ type: 'started', snapshot: snap(true), dataPlane: { kind: 'quantum' } as never });
+    await s2;
+    expect(b.bridge.dataPlane()).toBeNull(); // not something to show
+  });
+
   it('shows a leg whose key comes from a file as encrypted before the first snapshot arrives', () => {
     const keyed: LegSpec[] = [{ kind: 'V', segment: 7, local: '10.0.0.1', remote: { mode: 'provider' }, keyFile: '/etc/vxbridge/lab.key' }];
-    const bridge = createProcessBridge(keyed, { launch: () => new FakeProcess(), snapshotIntervalMs: 250 });
+    const bridge = createProcessBridge(keyed, { launch: () => new FakeProcess(), snapshotIntervalMs: 250, dataPlane: 'auto' });
     expect(bridge.snapshot().legs[0]?.encrypted).toBe(true);
   });
 
@@ -110,7 +131,7 @@ describe('createProcessBridge', () => {
   it('stops by asking the process, and keeps its last snapshot, stopped', async () => {
     const { bridge, procs } = setup();
     const started = bridge.start();
-    procs[0]!.reply({ type: 'started', snapshot: snap(true) });
+    procs[0]!.reply({ type: 'started', snapshot: snap(true), dataPlane: NATIVE });
     await started;
     const crashes: string[] = [];
     bridge.onCrash((r) => crashes.push(r));
@@ -126,7 +147,7 @@ describe('createProcessBridge', () => {
   it('reports a process that dies while running as a crash, once, and shows the bridge stopped', async () => {
     const { bridge, procs } = setup();
     const started = bridge.start();
-    procs[0]!.reply({ type: 'started', snapshot: snap(true) });
+    procs[0]!.reply({ type: 'started', snapshot: snap(true), dataPlane: NATIVE });
     await started;
     const crashes: string[] = [];
     bridge.onCrash((r) => crashes.push(r));

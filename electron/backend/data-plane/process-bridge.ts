@@ -5,10 +5,12 @@
 // restarts the bridge, see bridge-runner.ts).
 
 import type { BridgeHandle, BridgeOptions } from '../../engine/bridge-api.js';
+import { asDataPlaneOutcome, type DataPlaneChoice, type DataPlaneOutcome } from '../../model/data-plane.js';
 import type { BridgeEvent } from '../../model/events.js';
 import { isEncrypted, type LegSpec } from '../../model/leg-spec.js';
 import { formatLeg } from '../../model/leg-grammar.js';
 import { zeroDrops, type BridgeSnapshot } from '../../model/snapshot.js';
+import type { DataPlaneReport } from './data-plane-report.js';
 import { describeExit, type DataPlaneChannel, type DataPlaneLauncher, type FromDataPlane } from './protocol.js';
 
 /** How long a stop waits for the process to close its sockets and captures before it is killed. */
@@ -18,10 +20,12 @@ export interface ProcessBridgeOptions {
   readonly launch: DataPlaneLauncher;
   readonly engine?: BridgeOptions;
   readonly snapshotIntervalMs: number;
+  /** The data plane the process is to run (its 'start' message carries it). */
+  readonly dataPlane: DataPlaneChoice;
 }
 
-/** A bridge handle that can also report that its process died. */
-export interface SupervisedBridgeHandle extends BridgeHandle {
+/** A bridge handle that can also report that its process died, and which data plane it runs. */
+export interface SupervisedBridgeHandle extends BridgeHandle, DataPlaneReport {
   /** `reason` in plain words ("killed by SIGKILL"). Called at most once. */
   onCrash(listener: (reason: string) => void): () => void;
   readonly pid: number | undefined;
@@ -58,6 +62,7 @@ export function createProcessBridge(legs: readonly LegSpec[], o: ProcessBridgeOp
   const crashListeners = new Set<(reason: string) => void>();
   let channel: DataPlaneChannel | null = null;
   let latest = placeholderSnapshot(legs, false);
+  let dataPlane: DataPlaneOutcome | null = null;
   let exited = false;
   let stopping = false;
   let onExited: (() => void) | null = null;
@@ -67,6 +72,7 @@ export function createProcessBridge(legs: readonly LegSpec[], o: ProcessBridgeOp
     switch (m.type) {
       case 'started':
         latest = m.snapshot;
+        dataPlane = asDataPlaneOutcome(m.dataPlane);
         onStarted?.(null);
         break;
       case 'start-failed':
@@ -116,7 +122,7 @@ export function createProcessBridge(legs: readonly LegSpec[], o: ProcessBridgeOp
           if (error === null) resolve();
           else reject(new Error(error));
         };
-        c.send({ type: 'start', legs, options: o.engine ?? {}, snapshotIntervalMs: o.snapshotIntervalMs });
+        c.send({ type: 'start', legs, options: o.engine ?? {}, snapshotIntervalMs: o.snapshotIntervalMs, dataPlane: o.dataPlane });
       });
     },
 
@@ -140,6 +146,8 @@ export function createProcessBridge(legs: readonly LegSpec[], o: ProcessBridgeOp
     },
 
     snapshot: () => latest,
+
+    dataPlane: () => dataPlane,
 
     onEvent(listener) {
       eventListeners.add(listener);

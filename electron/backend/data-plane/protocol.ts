@@ -3,20 +3,29 @@
 // structured-clone/JSON-safe: leg specs, snapshots and events are plain data.
 
 import type { BridgeOptions } from '../../engine/bridge-api.js';
+import { DATA_PLANE_CHOICES, isDataPlaneChoice, type DataPlaneChoice, type DataPlaneOutcome } from '../../model/data-plane.js';
 import type { BridgeEvent } from '../../model/events.js';
 import type { LegSpec } from '../../model/leg-spec.js';
 import type { BridgeSnapshot } from '../../model/snapshot.js';
 
 /** UI process → data plane. */
 export type ToDataPlane =
-  /** Build and start a bridge; answered by 'started' or 'start-failed'. Sent once per process. */
-  | { readonly type: 'start'; readonly legs: readonly LegSpec[]; readonly options: BridgeOptions; readonly snapshotIntervalMs: number }
+  /** Build and start a bridge on `dataPlane` (chosen by the UI process: VXB_DATA_PLANE, else the app's
+   *  setting); answered by 'started' or 'start-failed'. Sent once per process. */
+  | {
+      readonly type: 'start';
+      readonly legs: readonly LegSpec[];
+      readonly options: BridgeOptions;
+      readonly snapshotIntervalMs: number;
+      readonly dataPlane: DataPlaneChoice;
+    }
   /** Stop the bridge and exit; answered by 'stopped'. */
   | { readonly type: 'stop' };
 
 /** Data plane → UI process. */
 export type FromDataPlane =
-  | { readonly type: 'started'; readonly snapshot: BridgeSnapshot }
+  /** `dataPlane`: which one runs, and why `auto` fell back to JavaScript. */
+  | { readonly type: 'started'; readonly snapshot: BridgeSnapshot; readonly dataPlane: DataPlaneOutcome }
   | { readonly type: 'start-failed'; readonly error: string }
   /** Sent every snapshotIntervalMs while the bridge runs. */
   | { readonly type: 'snapshot'; readonly snapshot: BridgeSnapshot }
@@ -43,6 +52,16 @@ const FROM_TYPES: ReadonlySet<string> = new Set<FromDataPlane['type']>(['started
 /** A message from the parent, or null for anything else (the channel carries nothing else, but a bug must not crash the bridge). */
 export function asToDataPlane(m: unknown): ToDataPlane | null {
   return typeof m === 'object' && m !== null && TO_TYPES.has((m as { type?: unknown }).type as string) ? (m as ToDataPlane) : null;
+}
+
+/** The data plane a 'start' asks for, checked (the process answers a bad one with 'start-failed', never guesses). */
+export function startDataPlane(m: { readonly dataPlane?: unknown }): { readonly ok: true; readonly value: DataPlaneChoice } | { readonly ok: false; readonly error: string } {
+  const v = m.dataPlane;
+  if (isDataPlaneChoice(v)) return { ok: true, value: v };
+  return {
+    ok: false,
+    error: `the data-plane process was asked for data plane ${typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : String(v)}, not one of ${DATA_PLANE_CHOICES.join(', ')}`,
+  };
 }
 
 export function asFromDataPlane(m: unknown): FromDataPlane | null {

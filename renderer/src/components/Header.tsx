@@ -1,4 +1,4 @@
-// Top bar: app state, Start/Stop, link to the host, theme.
+// Top bar: app state and the data plane it runs on, Start/Stop, link to the host, settings, theme.
 
 import { useEffect, useState, type ReactElement } from 'react';
 import { formatDuration } from '../../../electron/model/format.js';
@@ -6,8 +6,10 @@ import { useBridge } from '../stores/bridge-store.js';
 import { useConnection } from '../stores/connection-store.js';
 import { startableLegs, useDrafts } from '../stores/draft-store.js';
 import { useProfiles } from '../stores/profile-store.js';
+import { useSettings } from '../stores/settings-store.js';
 import { useTheme } from '../stores/theme-store.js';
-import { IconAlert, IconLogo, IconMonitor, IconMoon, IconPlay, IconStop, IconSun } from './icons.js';
+import { DataPlaneBadge } from './DataPlaneBadge.js';
+import { IconAlert, IconLogo, IconMonitor, IconMoon, IconPlay, IconSettings, IconStop, IconSun } from './icons.js';
 import { useDirty } from './ProfilesPanel.js';
 import { Button, IconButton } from './ui.js';
 
@@ -68,6 +70,15 @@ function ThemeToggle(): ReactElement {
   );
 }
 
+function SettingsButton(): ReactElement {
+  const open = useSettings((s) => s.openDialog);
+  return (
+    <IconButton label="Settings" onClick={open}>
+      <IconSettings />
+    </IconButton>
+  );
+}
+
 export function StartStop(): ReactElement {
   const phase = useBridge((s) => s.phase);
   const legs = useDrafts((s) => s.legs);
@@ -123,10 +134,14 @@ export function Header(): ReactElement {
         {dirty && current && <span className="dirty-dot" title="Modified" />}
       </div>
       <StatusPill />
+      <DataPlaneBadge />
       <div className="header-spacer" />
       <LinkIndicator />
       <StartStop />
-      <ThemeToggle />
+      <div className="header-tools">
+        <SettingsButton />
+        <ThemeToggle />
+      </div>
     </header>
   );
 }

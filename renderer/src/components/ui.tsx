@@ -140,10 +140,20 @@ export function Card({
 export function Modal({ title, onClose, children, footer }: { title: string; onClose(): void; children: ReactNode; footer?: ReactNode }): ReactElement {
   const id = useId();
   const ref = useRef<HTMLDivElement>(null);
+  // Keyboard users land back where they opened the dialog from (captured before the dialog takes the focus).
+  useEffect(() => {
+    const opener = document.activeElement;
+    return () => {
+      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+    };
+  }, []);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     window.addEventListener('keydown', onKey);
-    const first = ref.current?.querySelector<HTMLElement>('textarea, input, select, button.btn-primary');
+    // A field marked data-autofocus (e.g. the checked radio) first, else the first field.
+    const first =
+      ref.current?.querySelector<HTMLElement>('[data-autofocus]:not(:disabled)') ??
+      ref.current?.querySelector<HTMLElement>('textarea, input:not(:disabled), select, button.btn-primary');
     first?.focus();
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);

@@ -7,6 +7,7 @@ import { useConnection } from './connection-store.js';
 import { useDrafts } from './draft-store.js';
 import { hydrateRunningSetup, replayRecentEvents } from './hydrate.js';
 import { useProfiles } from './profile-store.js';
+import { useSettings } from './settings-store.js';
 
 export interface ConnectOptions {
   /** Open the most recent profile in the editor on first connect when nothing runs (default true). */
@@ -35,6 +36,7 @@ export function connectApp(host: ApiHost, options: ConnectOptions = {}): () => v
       useBridge.getState().sync(),
       hydrateRunningSetup(),
       replayRecentEvents(),
+      useSettings.getState().load(),
     ]);
     if (firstSync) {
       firstSync = false;

@@ -6,7 +6,7 @@ import { create } from 'zustand';
 import { PEER_AGEING_MS } from '../../../electron/model/defaults.js';
 import { repeatsText, type BridgeEvent, type DataPlaneState } from '../../../electron/model/events.js';
 import type { BridgeSnapshot, PeerSnapshot } from '../../../electron/model/snapshot.js';
-import type { RecentEvent } from '../../../electron/contract/ipc-contract.js';
+import type { DataPlaneRun, RecentEvent } from '../../../electron/contract/ipc-contract.js';
 import { computeRates, peerKey, type SnapshotRates } from '../lib/rates.js';
 import { pushBounded, type HistoryPoint, type RingBounds } from '../lib/ring.js';
 import { api } from './connection-store.js';
@@ -47,6 +47,8 @@ export interface BridgeStore {
   /** The data-plane process died, was restarted or gave up: shown until dismissed or the next start. */
   dataPlane: { readonly state: DataPlaneState; readonly message: string } | null;
   snapshot: BridgeSnapshot | null;
+  /** Which data plane runs the bridge and why, as the backend says ('bridge:setup'); null when not running or not known. */
+  dataPlaneRun: DataPlaneRun | null;
   /** When this UI saw the bridge start (ms since epoch), for the uptime; null if unknown. */
   startedAt: number | null;
   rates: SnapshotRates | null;
@@ -69,12 +71,15 @@ export interface BridgeStore {
   sync(): Promise<void>;
   clearError(): void;
   clearDataPlane(): void;
+  /** Asks the backend which data plane runs (after this page's own start, after a restart). */
+  refreshDataPlaneRun(): Promise<void>;
 }
 
 const INITIAL = {
   phase: 'idle' as BridgePhase,
   error: null,
   dataPlane: null,
+  dataPlaneRun: null,
   snapshot: null,
   startedAt: null,
   rates: null,
@@ -174,6 +179,7 @@ export const useBridge = create<BridgeStore>()((set, get) => ({
         snapshot: s,
         rates: computeRates(null, s),
         ghosts: [],
+        dataPlaneRun: null,
         phase: st.phase === 'starting' ? 'starting' : 'idle',
         knownIdle: true,
       });
@@ -203,6 +209,8 @@ export const useBridge = create<BridgeStore>()((set, get) => ({
 
   onEvent(e, now = Date.now()) {
     set({ events: appendLog(get().events, logEntryOf(e, now), 'bridge'), ...(e.type === 'data-plane' ? { dataPlane: { state: e.state, message: e.message } } : {}) });
+    // A restarted data-plane process chose again (auto may land elsewhere): ask.
+    if (e.type === 'data-plane' && e.state === 'restarted') void get().refreshDataPlaneRun();
   },
 
   replayEvents(recent) {
@@ -212,7 +220,7 @@ export const useBridge = create<BridgeStore>()((set, get) => ({
   async start(legs, profile = null) {
     const { phase } = get();
     if (phase !== 'idle') return false;
-    set({ phase: 'starting', error: null, dataPlane: null, history: [], legHistory: {}, ghosts: [], snapshot: null, rates: null });
+    set({ phase: 'starting', error: null, dataPlane: null, dataPlaneRun: null, history: [], legHistory: {}, ghosts: [], snapshot: null, rates: null });
     const r = await api().startBridge(legs, profile);
     if (!r.ok) {
       set({ phase: 'idle', error: r.error, events: appendLog(get().events, { time: Date.now(), level: 'error', text: `Start failed: ${r.error}` }) });
@@ -221,6 +229,7 @@ export const useBridge = create<BridgeStore>()((set, get) => ({
     set({ phase: 'running', startedAt: Date.now(), knownIdle: false });
     get().ingest(r.value);
     set({ events: appendLog(get().events, { time: r.value.time, level: 'info', text: `Bridge started with ${legs.length} leg${legs.length === 1 ? '' : 's'}` }) });
+    await get().refreshDataPlaneRun();
     return true;
   },
 
@@ -240,6 +249,7 @@ export const useBridge = create<BridgeStore>()((set, get) => ({
       ghosts: [],
       startedAt: null,
       knownIdle: true,
+      dataPlaneRun: null,
       snapshot: stopped,
       // Nothing flows any more: every rate reads 0 (the chart keeps its history).
       rates: stopped ? computeRates(null, stopped) : null,
@@ -260,13 +270,18 @@ export const useBridge = create<BridgeStore>()((set, get) => ({
     } else {
       set({
         knownIdle: true,
-        ...(phase === 'running' ? { phase: 'idle' as const, snapshot: r.value, rates: r.value ? computeRates(null, r.value) : null, ghosts: [] } : {}),
+        ...(phase === 'running' ? { phase: 'idle' as const, snapshot: r.value, rates: r.value ? computeRates(null, r.value) : null, ghosts: [], dataPlaneRun: null } : {}),
       });
     }
   },
 
   clearError: () => set({ error: null }),
   clearDataPlane: () => set({ dataPlane: null }),
+
+  async refreshDataPlaneRun() {
+    const r = await api().runningSetup();
+    if (r.ok && get().phase === 'running') set({ dataPlaneRun: r.value?.dataPlane ?? null });
+  },
 }));
 
 export function resetBridge(): void {

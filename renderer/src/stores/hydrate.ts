@@ -2,7 +2,7 @@
 // reconnect, a bridge started by the host's auto-start) shows what runs as the
 // backend, its one owner, says: the legs in the editor (read-only while it
 // runs), so the adapter too; the profile and its saved legs, so whether it has
-// unsaved changes; the uptime; and the backend's recent events.
+// unsaved changes; the uptime; which data plane runs it; and the backend's recent events.
 
 import { useBridge } from './bridge-store.js';
 import { api } from './connection-store.js';
@@ -21,7 +21,7 @@ export async function hydrateRunningSetup(): Promise<boolean> {
   // Already these legs (this page started them): keep the drafts, and what is expanded.
   if (!(editor.ok && sameLegs(editor.legs, setup.legs))) drafts.replaceAll(setup.legs);
   useProfiles.getState().adoptRunning(setup.profile);
-  if (useBridge.getState().phase !== 'starting') useBridge.setState({ startedAt: setup.startedAt });
+  if (useBridge.getState().phase !== 'starting') useBridge.setState({ startedAt: setup.startedAt, dataPlaneRun: setup.dataPlane ?? null });
   return true;
 }
 

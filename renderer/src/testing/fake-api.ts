@@ -7,7 +7,8 @@ import { isEncrypted } from '../../../electron/model/leg-spec.js';
 import { exportLegs, hasLiteralKey } from '../../../electron/model/profile-schema.js';
 import type { NicInfo } from '../../../electron/model/nic-info.js';
 import { zeroDrops, type BridgeSnapshot, type LegSnapshot } from '../../../electron/model/snapshot.js';
-import type { AppInfo, Profile, ProfileSummary, RecentEvent, Result, RunningSetup, VxbridgeApi } from '../../../electron/contract/ipc-contract.js';
+import type { AppInfo, AppSettings, Profile, ProfileSummary, RecentEvent, Result, RunningSetup, SettingsView, VxbridgeApi } from '../../../electron/contract/ipc-contract.js';
+import { isDataPlaneChoice, type DataPlaneChoice, type DataPlaneOutcome, type DataPlaneRun } from '../../../electron/model/data-plane.js';
 
 export const SAMPLE_NICS: readonly NicInfo[] = [
   {
@@ -67,6 +68,12 @@ export interface FakeApiOptions {
   readonly startError?: string;
   /** Delay before replies resolve (ms), to show busy states. */
   readonly latencyMs?: number;
+  /** The saved settings (default: the defaults). */
+  readonly settings?: AppSettings;
+  /** VXB_DATA_PLANE on the host: it overrides the setting. */
+  readonly envDataPlane?: DataPlaneChoice;
+  /** What a bridge started on `choice` runs on (default: js for js, else native). */
+  readonly dataPlaneOutcome?: (choice: DataPlaneChoice) => DataPlaneOutcome;
 }
 
 export interface FakeApi {
@@ -80,7 +87,10 @@ export interface FakeApi {
   /** Legs given to the last successful startBridge. */
   lastLegs: readonly string[];
   /** What the backend says runs ('bridge:setup'), as the real one keeps it: set by startBridge, or by hand. */
-  setup: { legs: readonly string[]; profile: string | null; startedAt: number } | null;
+  setup: { legs: readonly string[]; profile: string | null; startedAt: number; dataPlane?: DataPlaneRun } | null;
+  /** The settings as saved ('settings:get'/'settings:set'); `settingsProblem` as for a settings file that was not used. */
+  settings: AppSettings;
+  settingsProblem: string | undefined;
   /** The backend's ring of recent events ('bridge:events'): emitEvent adds to it. */
   recentEvents: RecentEvent[];
 }
@@ -129,6 +139,13 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   const touch = (name: string) => (recent = [name, ...recent.filter((n) => n !== name)].slice(0, 8));
   const log = (method: string, args: unknown[]) => calls.push({ method, args });
 
+  const settingsView = (): SettingsView => ({
+    settings: fake.settings,
+    file: '/home/me/.config/vxbridge/settings.json',
+    ...(fake.settingsProblem !== undefined ? { problem: fake.settingsProblem } : {}),
+    ...(options.envDataPlane !== undefined ? { envDataPlane: options.envDataPlane } : {}),
+  });
+
   const fake: FakeApi = {
     calls,
     profiles,
@@ -136,6 +153,8 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     startError: options.startError,
     lastLegs: [],
     setup: null,
+    settings: options.settings ?? { dataPlane: 'auto' },
+    settingsProblem: undefined,
     recentEvents: [],
     emitSnapshot(s) {
       fake.running = s.running ? s : null;
@@ -157,7 +176,9 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
           if (!r.ok) return fail(`leg ${i + 1}: ${r.error.message}`);
         }
         fake.lastLegs = [...legs];
-        fake.setup = { legs: [...legs], profile, startedAt: now() };
+        const choice = options.envDataPlane ?? fake.settings.dataPlane;
+        const outcome = options.dataPlaneOutcome?.(choice) ?? { kind: choice === 'js' ? 'js' : 'native' };
+        fake.setup = { legs: [...legs], profile, startedAt: now(), dataPlane: { choice, source: options.envDataPlane ? 'env' : 'setting', ...outcome } };
         fake.running = { time: now(), running: true, legs: legSnapshots(legs), peers: [], macs: [], peerCount: 0, macCount: 0 };
         return reply(fake.running);
       },
@@ -177,6 +198,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
           legs: [...st.legs],
           profile: p ? { name: p.name, legs: [...p.legs], autoStart: p.autoStart === true } : null,
           startedAt: st.startedAt,
+          ...(st.dataPlane ? { dataPlane: st.dataPlane } : {}),
         });
       },
       recentEvents: () => (log('recentEvents', []), reply([...fake.recentEvents])),
@@ -238,6 +260,14 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         } catch {
           return fail('That file is not a vxbridge profile (not JSON).');
         }
+      },
+      getSettings: () => (log('getSettings', []), reply(settingsView())),
+      saveSettings(settings) {
+        log('saveSettings', [settings]);
+        if (!isDataPlaneChoice(settings?.dataPlane)) return fail('settings.dataPlane: expected one of auto, native, js');
+        fake.settings = { dataPlane: settings.dataPlane };
+        fake.settingsProblem = undefined;
+        return reply(settingsView());
       },
       onSnapshot(l) {
         snapshotListeners.add(l);
