@@ -74,6 +74,8 @@ void ThrowErrno(Napi::Env env, const char* what, int err) {
 // ---- Channel
 
 bool Channel::StartPolling(Napi::Env env, Loop* loop, Napi::Function onBatch) {
+  static uint64_t serials = 0;
+  serial_ = ++serials;
   env_ = env;
   loop_ = loop;
   onBatch_ = Napi::Persistent(onBatch);
@@ -262,7 +264,6 @@ bool Loop::Add(Channel* c) {
 // With DataLock() held: the channel closes.
 void Loop::Remove(Channel* c) {
   channels_.erase(std::remove(channels_.begin(), channels_.end(), c), channels_.end());
-  ready_.erase(std::remove(ready_.begin(), ready_.end(), c), ready_.end());
   if (threaded_) {
     epoll_ctl(epfd_, EPOLL_CTL_DEL, c->fd_, nullptr);
     if (channels_.empty() && async_ != nullptr) uv_unref(reinterpret_cast<uv_handle_t*>(async_));
@@ -457,22 +458,19 @@ void Loop::OnAsync() {
     DataGuard g(DataLock());
     ready_.clear();
     for (Channel* c : channels_)
-      if (c->pendingJs_ > 0) ready_.push_back(c);
+      if (c->pendingJs_ > 0) ready_.push_back({c, c->serial_});
   }
   dispatching_ = true;
-  // A handler may close a channel (Remove takes it off ready_ too): go by index, check each.
-  for (size_t i = 0; i < ready_.size(); i++) {
-    Channel* c = ready_[i];
-    if (!Registered(c)) continue;
-    size_t count = c->pendingJs_;
-    c->Deliver(count);
+  // A handler may close a channel, even a later one of this list: each is checked before its turn.
+  for (const Ready& r : ready_) {
+    if (Live(r)) r.channel->Deliver(r.channel->pendingJs_);  // set aside: the data thread leaves it alone
   }
   dispatching_ = false;
   DataGuard g(DataLock());
-  for (Channel* c : ready_) {
-    if (!Registered(c)) continue;
-    c->pendingJs_ = 0;
-    Arm(c, true);
+  for (const Ready& r : ready_) {
+    if (!Live(r)) continue;
+    r.channel->pendingJs_ = 0;
+    Arm(r.channel, true);
   }
   ready_.clear();
   FlushAll();

@@ -99,6 +99,8 @@ class Channel {
   Napi::Env env_ = nullptr;
   // Threaded: a batch with this many items waits for JavaScript (the socket is set aside meanwhile).
   size_t pendingJs_ = 0;
+  // Which start of which channel this is: a channel closed and another made at its address differ.
+  uint64_t serial_ = 0;
 };
 
 class Loop : public Napi::ObjectWrap<Loop> {
@@ -120,12 +122,17 @@ class Loop : public Napi::ObjectWrap<Loop> {
   void Dispatch(Channel* first);
 
  private:
+  struct Ready {
+    Channel* channel;
+    uint64_t serial;
+  };
   // Threaded, under DataLock(): reads one batch of c (*read: messages read); true if
   // items wait for JavaScript (c is set aside until they are handled).
   bool Drain(Channel* c, size_t* read);
   void FlushAll();
   void Spin();
   bool Registered(Channel* c) const;
+  bool Live(const Ready& r) const { return Registered(r.channel) && r.channel->serial_ == r.serial; }
   // Idle polling this spin may do, ns (from the budget).
   uint64_t SpinWindow(uint64_t now);
 
@@ -155,7 +162,7 @@ class Loop : public Napi::ObjectWrap<Loop> {
   std::atomic<bool> stop_{false};
   uv_async_t* async_ = nullptr;
   Napi::Env env_ = nullptr;
-  std::vector<Channel*> ready_;  // OnAsync's list, kept between calls
+  std::vector<Ready> ready_;  // OnAsync's list, kept between calls
 };
 
 // Sets a JS Error with a `code` (errno name) and throws it.

@@ -87,7 +87,7 @@ PacketChannel::~PacketChannel() {
 Napi::Value PacketChannel::Start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!TakeArena(info, kRxBatch * kRxFrameBytes + kMaxItems * kMaxHeaderBytes, kMaxItems)) return env.Undefined();
-  if (!StartPolling(env, Loop::Unwrap(info[0].As<Napi::Object>()), info[3].As<Napi::Function>())) ThrowErrno(env, "uv_poll_init", EINVAL);
+  if (!StartPolling(env, Loop::Unwrap(info[0].As<Napi::Object>()), info[3].As<Napi::Function>())) ThrowErrno(env, "polling the socket", EINVAL);
   return env.Undefined();
 }
 

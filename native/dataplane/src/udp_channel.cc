@@ -89,7 +89,7 @@ Napi::Value UdpChannel::Start(const Napi::CallbackInfo& info) {
     h.msg_iovlen = 1;
     h.msg_name = &rxFrom_[i];
   }
-  if (!StartPolling(env, Loop::Unwrap(info[0].As<Napi::Object>()), info[3].As<Napi::Function>())) ThrowErrno(env, "uv_poll_init", EINVAL);
+  if (!StartPolling(env, Loop::Unwrap(info[0].As<Napi::Object>()), info[3].As<Napi::Function>())) ThrowErrno(env, "polling the socket", EINVAL);
   return Napi::Boolean::New(env, gro_);
 }
 
