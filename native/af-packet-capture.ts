@@ -36,10 +36,11 @@ export function createAfPacketCapturePort(native: DataPlaneModule, loop: NativeL
       }
       const arena = Buffer.alloc(RX_ARENA_BYTES);
       const desc = new Int32Array(RX_ITEMS * 4);
-      ch.start(loop, arena, desc, (count) => {
-        for (let i = 0; i < count; i++) onFrame(arena, desc[i * 4]!, desc[i * 4 + 1]!);
-      });
       let closed = false;
+      ch.start(loop, arena, desc, (count) => {
+        // A handler may close the capture: nothing of the batch reaches it after that.
+        for (let i = 0; i < count && !closed; i++) onFrame(arena, desc[i * 4]!, desc[i * 4 + 1]!);
+      });
       const handle: CaptureHandle = {
         echoesInjected: false,
         wireFrames: true,

@@ -87,6 +87,58 @@ describe.runIf(process.platform === 'linux').each([
     a.close();
   });
 
+  it('sockets closed from a batch handler while bursts keep coming: no crash, no batch after the close, the others go on', async () => {
+    const port = createNativeUdpPort(m, new m.Loop(50, 0, 0, threaded));
+    const counts = [0, 0, 0];
+    const closedAt: (number | null)[] = [null, null, null];
+    const sockets = await Promise.all(
+      [0, 1, 2].map((k) =>
+        port.bind(
+          { address: '127.0.0.1', port: 0 },
+          () => {
+            if (closedAt[k] !== null) throw new Error(`socket ${k} got a batch after it was closed`);
+            counts[k]!++;
+            // Sockets 0 and 1 close themselves (and 1 its neighbour 2) halfway through.
+            if (counts[k] === 50 && k < 2) {
+              sockets[k]!.close();
+              closedAt[k] = counts[k]!;
+              if (k === 1) {
+                sockets[2]!.close();
+                closedAt[2] = counts[2]!;
+              }
+            }
+          },
+          () => {},
+        ),
+      ),
+    );
+    const targets = sockets.map((s) => s.local().port);
+    const sender = await port.bind(
+      { address: '127.0.0.1', port: 0 },
+      () => {},
+      () => {},
+    );
+    const survivor = await port.bind(
+      { address: '127.0.0.1', port: 0 },
+      () => counts.push(1),
+      () => {},
+    );
+    for (let round = 0; round < 200; round++) {
+      for (const t of targets) sender.send(Buffer.alloc(200, round & 0xff), 0, 200, t, '127.0.0.1', () => {});
+      if (round % 20 === 0) await new Promise((r) => setTimeout(r, 1));
+    }
+    sender.send(Buffer.from('still here'), 0, 10, survivor.local().port, '127.0.0.1', () => {});
+    const until = Date.now() + 2000;
+    while (counts.length < 4 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    expect(closedAt[0]).toBe(50);
+    expect(closedAt[1]).toBe(50);
+    expect(counts[0]).toBe(50);
+    expect(counts[1]).toBe(50);
+    expect(counts.length).toBe(4); // the survivor still gets its datagram
+    sender.close();
+    survivor.close();
+  });
+
   it('refuses to send to port 0 (a forged source) without throwing', async () => {
     const port = createNativeUdpPort(m, new m.Loop(0, 0, 0, threaded));
     const a = await port.bind(

@@ -37,8 +37,10 @@ function open(native: DataPlaneModule, loop: NativeLoop, ips: Ipv4Cache, o: UdpB
   const ch: NativeUdpChannel = new native.UdpChannel(ips.number(o.address), o.port, o.reuseAddr ?? false, o.recvBufferBytes ?? 0, o.sendBufferBytes ?? 0);
   const arena = Buffer.alloc(RX_ARENA_BYTES);
   const desc = new Int32Array(RX_ITEMS * 4);
+  let closed = false;
   ch.start(loop, arena, desc, (count) => {
-    for (let i = 0; i < count; i++) {
+    // A handler may close the socket: nothing of the batch reaches it after that.
+    for (let i = 0; i < count && !closed; i++) {
       const at = i * 4;
       const off = desc[at]!;
       // In place: the engine reads the datagram during the call only (no copy, no view made).
@@ -52,7 +54,6 @@ function open(native: DataPlaneModule, loop: NativeLoop, ips: Ipv4Cache, o: UdpB
     reported = n;
   }, FAILURE_CHECK_MS);
   watch.unref();
-  let closed = false;
   const handle: UdpSocketHandle = {
     send(buf, offset, length, port, address, done) {
       // Copied into the native queue at once: the engine's slot is free again.
