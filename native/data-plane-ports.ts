@@ -50,6 +50,7 @@ export function createDataPlanePorts(choice: DataPlaneChoice, env: NodeJS.Proces
     microseconds(env, 'VXB_CODEL_TARGET_US', NATIVE_CODEL_TARGET_US, 1_000_000),
     microseconds(env, 'VXB_CODEL_INTERVAL_US', NATIVE_CODEL_INTERVAL_US, 10_000_000),
     env.VXB_DATA_THREAD !== '0', // 0: on Node's thread (for comparison)
+    env.VXB_REALTIME !== '0', // 0: the data thread scheduled like any other
   );
   const loop = sharedLoop;
   return {

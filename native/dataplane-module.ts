@@ -52,8 +52,9 @@ export interface NativeSegment {
 }
 
 export interface DataPlaneModule {
-  /** `threaded`: the sockets and the fast path run on a thread of their own (else on Node's, as uv_poll handles). */
-  readonly Loop: new (spinUs: number, codelTargetUs: number, codelIntervalUs: number, threaded: boolean) => NativeLoop;
+  /** `threaded`: the sockets and the fast path run on a thread of their own (else on Node's, as uv_poll handles);
+   *  `realtime`: that thread is real-time scheduled where it may (native/dataplane/src/realtime.h). */
+  readonly Loop: new (spinUs: number, codelTargetUs: number, codelIntervalUs: number, threaded: boolean, realtime?: boolean) => NativeLoop;
   readonly UdpChannel: new (address: number, port: number, reuseAddr: boolean, recvBufBytes: number, sendBufBytes: number) => NativeUdpChannel;
   readonly PacketChannel: new (ifname: string, recvBufBytes: number) => NativePacketChannel;
   readonly Sealer: new (key: Buffer, vni: number, session: bigint, firstCounter: bigint) => NativeSealer;

@@ -6,8 +6,9 @@
 # the median tables, the ratios to the kernel and the goals of issue 9.
 #   RUNS=3                      runs per variant, interleaved (A B C A B C …)
 #   VARIANTS="kernel native native-key js js-key udp"   see cmd_for below
-#                               (native-nothread, native-key-nothread: the native data
-#                               plane on Node's thread, VXB_DATA_THREAD=0, for comparison)
+#                               (for comparison: native-nothread, native-key-nothread: the
+#                               native data plane on Node's thread, VXB_DATA_THREAD=0;
+#                               native-nort: its thread not real-time, VXB_REALTIME=0)
 #   BENCH_PREFIX=vxb_           namespace name prefix (names are machine-global)
 #   QUIET_WAIT_S=120            wait up to this long before each run for an idle machine
 #   RSS_PROBE=1                 once per round and data plane: RSS of a provider with
@@ -37,7 +38,7 @@ VX='5000#V:E@$LOCAL_IP:$PEER_IP'          # plain VXLAN to the other side
 VXKEY="5000#V:E@\$LOCAL_IP:\$PEER_IP*file:$KEYFILE"   # encrypted (README "Secure legs"), a key made for this run
 NIC='5000#W:E@$LAN_IF'
 name_for() { case "$1" in kernel) echo kernel-vxlan ;; *) echo "ubdg-$1" ;; esac; }
-VARIANT_NAMES="kernel, native, native-key, native-nothread, native-key-nothread, js, js-key, udp, vxlan, vxlan-key, vxlan-udpbuf256k, vxlan-pcapbuf1m"
+VARIANT_NAMES="kernel, native, native-key, native-nothread, native-key-nothread, native-nort, js, js-key, udp, vxlan, vxlan-key, vxlan-udpbuf256k, vxlan-pcapbuf1m"
 cmd_for() {
   case "$1" in
     kernel) echo "" ;;
@@ -47,6 +48,8 @@ cmd_for() {
     # the native data plane on Node's thread instead of its own (comparison)
     native-nothread) echo "VXB_DATA_THREAD=0 exec $UBDG --data-plane native $VX $NIC" ;;
     native-key-nothread) echo "VXB_DATA_THREAD=0 exec $UBDG --data-plane native $VXKEY $NIC" ;;
+    # its data thread scheduled like any other (comparison)
+    native-nort) echo "VXB_REALTIME=0 exec $UBDG --data-plane native $VX $NIC" ;;
     js)         echo "exec $UBDG --data-plane js $VX $NIC" ;;
     js-key)     echo "exec $UBDG --data-plane js $VXKEY $NIC" ;;
     # Ethernet-over-UDP, default data plane
@@ -61,7 +64,7 @@ cmd_for() {
   esac
 }
 # what summarize.py needs to pair them: data plane, encrypted or not, tunnel
-plane_for() { case "$1" in kernel) echo kernel ;; native|native-key|native-nothread|native-key-nothread) echo native ;; js|js-key) echo js ;; *) echo default ;; esac; }
+plane_for() { case "$1" in kernel) echo kernel ;; native|native-key|native-nothread|native-key-nothread|native-nort) echo native ;; js|js-key) echo js ;; *) echo default ;; esac; }
 tags_for() {
   local enc=0 tun=vxlan
   case "$1" in *-key) enc=1 ;; esac

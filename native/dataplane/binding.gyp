@@ -9,6 +9,7 @@
       "sources": [
         "src/addon.cc",
         "src/loop.cc",
+        "src/realtime.cc",
         "src/udp_channel.cc",
         "src/packet_channel.cc",
         "src/offload.cc",

@@ -1,6 +1,7 @@
 #include "loop.h"
 
 #include "fast_path.h"
+#include "realtime.h"
 
 #include <poll.h>
 #include <signal.h>
@@ -194,6 +195,7 @@ Loop::Loop(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Loop>(info) {
   budgetAt_ = MonotonicNs();
   spinBudgetNs_ = kSpinBudgetMaxNs;
   if (!info[3].ToBoolean().Value()) return;
+  realtime_ = info[4].ToBoolean().Value();
   env_ = env;
   uv_loop_t* uvLoop = nullptr;
   epfd_ = epoll_create1(EPOLL_CLOEXEC);
@@ -374,6 +376,8 @@ void Loop::Wake() {
 }
 
 void Loop::Run() {
+  Realtime realtime;
+  realtime.Start(realtime_, MonotonicNs());
   epoll_event events[64];
   std::vector<pollfd> fds;
   std::vector<Channel*> owners;
@@ -381,6 +385,7 @@ void Loop::Run() {
     int n = epoll_wait(epfd_, events, 64, -1);
     if (stop_) return;
     if (n < 0) continue;  // EINTR
+    realtime.Check(MonotonicNs());
     bool forJs = false, any = false;
     {
       DataGuard g(DataLock());

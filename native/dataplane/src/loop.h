@@ -5,7 +5,7 @@
 //
 // Two ways to run (Loop's `threaded`):
 // - on a thread of its own (the default): an epoll loop reads every socket and
-//   runs the fast path there; a socket whose batch has items for JavaScript is
+//   runs the fast path there (real-time scheduled where it may, realtime.h); a socket whose batch has items for JavaScript is
 //   set aside (not read again) until JavaScript, woken by a uv_async, has
 //   handled them. JavaScript's work (sweeps, snapshots, GC) then never holds up
 //   a frame the fast path forwards.
@@ -106,7 +106,8 @@ class Channel {
 class Loop : public Napi::ObjectWrap<Loop> {
  public:
   static Napi::Function Define(Napi::Env env);
-  // new Loop(spinUs, codelTargetUs, codelIntervalUs, threaded)
+  // new Loop(spinUs, codelTargetUs, codelIntervalUs, threaded, realtime): realtime
+  // scheduling for the data thread where it may (realtime.h)
   explicit Loop(const Napi::CallbackInfo& info);
   ~Loop() override;
 
@@ -156,7 +157,7 @@ class Loop : public Napi::ObjectWrap<Loop> {
   std::vector<Channel*> owners_;
 
   // Threaded mode.
-  bool threaded_ = false;
+  bool threaded_ = false, realtime_ = false;
   int epfd_ = -1, wakefd_ = -1;
   std::thread thread_;
   std::atomic<bool> stop_{false};
