@@ -95,12 +95,13 @@ void Segment::Forget(Channel* c) {
 }
 
 void Segment::SetPeers(const Napi::CallbackInfo& info) {
+  if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) return;
+  auto a = info[1].As<Napi::Float64Array>();
+  Napi::Array openers = info[2].IsArray() ? info[2].As<Napi::Array>() : Napi::Array::New(info.Env());
   DataGuard g(DataLock());
   int id = i32(info[0]);
   Leg* leg = LegAt(id);
-  if (leg == nullptr || !info[1].IsTypedArray()) return;
-  auto a = info[1].As<Napi::Float64Array>();
-  Napi::Array openers = info[2].IsArray() ? info[2].As<Napi::Array>() : Napi::Array::New(info.Env());
+  if (leg == nullptr) return;
   // Peers that left take their counters with them: JavaScript took them each sweep.
   std::unordered_map<int32_t, Peer> kept;
   std::vector<Napi::ObjectReference> refs;
@@ -139,9 +140,9 @@ void Segment::ClearMacs(const Napi::CallbackInfo&) {
 }
 
 Napi::Value Segment::Take(const Napi::CallbackInfo& info) {
-  DataGuard g(DataLock());
   Napi::Env env = info.Env();
   std::vector<double> legs, peers, macs;
+  std::unique_lock<std::mutex> lock(DataLock());
   for (auto& [id, leg] : legs_) {
     Traffic& t = leg.traffic;
     if (t.rxPackets == 0 && t.txPackets == 0) continue;
@@ -160,6 +161,7 @@ Napi::Value Segment::Take(const Napi::CallbackInfo& info) {
     macs.push_back(static_cast<double>(mac));
     m.seen = false;
   }
+  lock.unlock();  // the arrays below are JavaScript values: made without the lock
   auto toArray = [&](const std::vector<double>& v) {
     Napi::Float64Array a = Napi::Float64Array::New(env, v.size());
     if (!v.empty()) memcpy(a.Data(), v.data(), v.size() * sizeof(double));

@@ -13,7 +13,9 @@
 // Everything both threads touch (channels' queues and counters, the fast
 // path's tables, the session crypto) is guarded by one lock, DataLock(): the
 // data thread holds it per batch, JavaScript's calls into the module each for
-// their own short while; never while JavaScript runs a batch.
+// their own short while; never while JavaScript runs a batch, and no JavaScript
+// value is made while it is held (arguments are checked before, results made
+// after), so a garbage collection can never run into it.
 //
 // After activity the loop polls its sockets for a short while (spin) before it lets
 // the thread sleep: a reply that comes back within that time is picked up

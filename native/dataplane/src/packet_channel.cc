@@ -222,14 +222,24 @@ void PacketChannel::Flush() {
 }
 
 Napi::Value PacketChannel::Stats(const Napi::CallbackInfo& info) {
-  DataGuard g(DataLock());
+  double split, checksummed, dropped, stale, injectFailures;
+  int lastError;
+  {
+    DataGuard g(DataLock());
+    split = split_;
+    checksummed = checksummed_;
+    dropped = dropped_;
+    stale = stale_;
+    injectFailures = injectFailures_;
+    lastError = lastError_;
+  }
   Napi::Object o = Napi::Object::New(info.Env());
-  o.Set("split", split_);
-  o.Set("checksummed", checksummed_);
-  o.Set("dropped", dropped_);
-  o.Set("stale", stale_);
-  o.Set("injectFailures", injectFailures_);
-  o.Set("lastError", lastError_ != 0 ? strerror(lastError_) : "");
+  o.Set("split", split);
+  o.Set("checksummed", checksummed);
+  o.Set("dropped", dropped);
+  o.Set("stale", stale);
+  o.Set("injectFailures", injectFailures);
+  o.Set("lastError", lastError != 0 ? strerror(lastError) : "");
   return o;
 }
 

@@ -82,6 +82,10 @@ bool counterArgs(const Napi::CallbackInfo& info) {
 }
 }  // namespace
 
+// JavaScript's calls take DataLock() (loop.h) only around the state they touch:
+// arguments are checked (and errors thrown) before, results made after, so no
+// JavaScript value is allocated with the lock held (true and false are not allocated).
+
 // ---- Sealer
 
 Napi::Function Sealer::Define(Napi::Env env) {
@@ -118,7 +122,6 @@ size_t Sealer::SealInto(uint8_t type, const uint8_t* plain, size_t len, uint8_t*
 }
 
 Napi::Value Sealer::Seal(const Napi::CallbackInfo& info) {
-  DataGuard g(DataLock());
   Napi::Env env = info.Env();
   size_t pOff, pLen, outSize;
   uint8_t* plain = info[0].IsNumber() ? rangeArg(info, 1, &pOff, &pLen) : nullptr;
@@ -129,13 +132,22 @@ Napi::Value Sealer::Seal(const Napi::CallbackInfo& info) {
   }
   double outOff = info[5].As<Napi::Number>().DoubleValue();
   if (!(outOff >= 0) || outOff + static_cast<double>(pLen + kSecureHeader + kSecureTag) > static_cast<double>(outSize)) return Napi::Number::New(env, -1);
-  size_t n = SealInto(static_cast<uint8_t>(info[0].As<Napi::Number>().Uint32Value()), plain + pOff, pLen, out + static_cast<size_t>(outOff));
+  const uint8_t type = static_cast<uint8_t>(info[0].As<Napi::Number>().Uint32Value());
+  size_t n;
+  {
+    DataGuard g(DataLock());
+    n = SealInto(type, plain + pOff, pLen, out + static_cast<size_t>(outOff));
+  }
   return Napi::Number::New(env, n == 0 ? -1 : static_cast<double>(n));
 }
 
 Napi::Value Sealer::NextCounter(const Napi::CallbackInfo& info) {
-  DataGuard g(DataLock());
-  return Napi::BigInt::New(info.Env(), next_);
+  uint64_t next;
+  {
+    DataGuard g(DataLock());
+    next = next_;
+  }
+  return Napi::BigInt::New(info.Env(), next);
 }
 
 // ---- Opener
@@ -157,34 +169,39 @@ Opener* Opener::Of(const Napi::Value& v) {
 }
 
 Napi::Value Opener::Check(const Napi::CallbackInfo& info) {
-  DataGuard g(DataLock());
   if (!counterArgs(info)) return info.Env().Undefined();
+  DataGuard g(DataLock());
   return Napi::Boolean::New(info.Env(), window_.Check(counterArg(info)));
 }
 
 Napi::Value Opener::Accept(const Napi::CallbackInfo& info) {
-  DataGuard g(DataLock());
   if (!counterArgs(info)) return info.Env().Undefined();
+  DataGuard g(DataLock());
   return Napi::Boolean::New(info.Env(), window_.Accept(counterArg(info)));
 }
 
 void Opener::CloseUpTo(const Napi::CallbackInfo& info) {
+  if (!counterArgs(info)) return;
   DataGuard g(DataLock());
-  if (counterArgs(info)) window_.CloseUpTo(counterArg(info));
+  window_.CloseUpTo(counterArg(info));
 }
 
 Napi::Value Opener::Highest(const Napi::CallbackInfo& info) {
-  DataGuard g(DataLock());
-  return Napi::BigInt::New(info.Env(), window_.highest());
+  uint64_t highest;
+  {
+    DataGuard g(DataLock());
+    highest = window_.highest();
+  }
+  return Napi::BigInt::New(info.Env(), highest);
 }
 
 Napi::Value Opener::Open(const Napi::CallbackInfo& info) {
-  DataGuard g(DataLock());
   Napi::Env env = info.Env();
   size_t off, len;
   uint8_t* b = rangeArg(info, 0, &off, &len);
   if (b == nullptr) return env.Undefined();
   if (len < kSecureHeader + kSecureTag) return Napi::Boolean::New(env, false);
+  DataGuard g(DataLock());
   // Decrypt aside first: a packet that fails leaves the buffer unchanged.
   static thread_local std::vector<uint8_t> scratch(65536);
   size_t plainLen = len - kSecureHeader - kSecureTag;

@@ -285,11 +285,18 @@ Napi::Value UdpChannel::BufferSizes(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value UdpChannel::Failures(const Napi::CallbackInfo& info) {
-  DataGuard g(DataLock());
+  double failures, stale;
+  int lastError;
+  {
+    DataGuard g(DataLock());
+    failures = failures_;
+    stale = stale_;
+    lastError = lastError_;
+  }
   Napi::Array r = Napi::Array::New(info.Env(), 3);
-  r.Set(0u, Napi::Number::New(info.Env(), failures_));
-  r.Set(1u, Napi::String::New(info.Env(), lastError_ != 0 ? strerror(lastError_) : ""));
-  r.Set(2u, Napi::Number::New(info.Env(), stale_));
+  r.Set(0u, Napi::Number::New(info.Env(), failures));
+  r.Set(1u, Napi::String::New(info.Env(), lastError != 0 ? strerror(lastError) : ""));
+  r.Set(2u, Napi::Number::New(info.Env(), stale));
   return r;
 }
 
