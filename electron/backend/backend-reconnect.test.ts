@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningSetup } from '../contract/ipc-contract.js';
 import { createProfileStore } from './profiles/profile-store.js';
 import { createBackend, type Backend } from './backend.js';
-import { createFakeBridge, type FakeBridge } from './fake-bridge.js';
+import { fakeBridgeFactory, type FakeBridge } from './fake-bridge.js';
 import { RECENT_EVENTS_MAX } from './event-ring.js';
 
 const KEY = 's3cret-key-42';
@@ -25,11 +25,7 @@ function make(): Backend {
     version: '9.9.9',
     platform: 'linux',
     profiles: createProfileStore({ dataDir }),
-    createBridge: (legs) => {
-      const fb = createFakeBridge(legs);
-      bridges.push(fb);
-      return fb;
-    },
+    createBridge: fakeBridgeFactory((fb) => bridges.push(fb)),
     listNics: async () => [],
     log: (line) => logs.push(line),
   });

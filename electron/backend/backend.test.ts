@@ -6,7 +6,7 @@ import { CaptureError } from '../engine/ports/capture-port.js';
 import { API_METHODS, INVOKE_CHANNELS } from '../contract/ipc-contract.js';
 import { createProfileStore } from './profiles/profile-store.js';
 import { createBackend, type Backend, type BackendDeps, type PushMessage } from './backend.js';
-import { createFakeBridge, type FakeBridge, type FakeBridgeOptions } from './fake-bridge.js';
+import { fakeBridgeFactory, type FakeBridge, type FakeBridgeOptions } from './fake-bridge.js';
 
 let dataDir: string;
 let bridges: FakeBridge[];
@@ -21,11 +21,10 @@ function make(extra: Partial<BackendDeps> = {}): Backend {
     version: '9.9.9',
     platform: 'linux',
     profiles,
-    createBridge: (legs) => {
-      const fb = createFakeBridge(legs, bridgeOpts);
-      bridges.push(fb);
-      return fb;
-    },
+    createBridge: fakeBridgeFactory(
+      (fb) => bridges.push(fb),
+      () => bridgeOpts,
+    ),
     listNics: async () => [{ name: 'eth0', description: 'eth0', index: 1, addresses: [], flags: { up: true, loopback: false, wireless: false } }],
     ...extra,
   });
@@ -262,11 +261,7 @@ describe('bridge', () => {
       host: 'browser',
       version: '1',
       profiles: createProfileStore({ dataDir }),
-      createBridge: (legs) => {
-        const fb = createFakeBridge(legs);
-        bridges.push(fb);
-        return fb;
-      },
+      createBridge: fakeBridgeFactory((fb) => bridges.push(fb)),
       listNics: async () => [],
     });
     await lonely.handlers['bridge:start'](LEGS);

@@ -75,3 +75,12 @@ export function createFakeBridge(legs: readonly LegSpec[], opts: FakeBridgeOptio
   };
   return fb;
 }
+
+/** A backend's createBridge that makes fake bridges and hands each to `made` (a test keeps them). */
+export function fakeBridgeFactory(made: (fb: FakeBridge) => void, opts: () => FakeBridgeOptions = () => ({})): (legs: readonly LegSpec[]) => FakeBridge {
+  return (legs) => {
+    const fb = createFakeBridge(legs, opts());
+    made(fb);
+    return fb;
+  };
+}

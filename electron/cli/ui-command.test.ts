@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { WebSocket } from 'ws';
 import { createBackend, type Backend } from '../backend/backend.js';
 import { resolvedPath, startBrowserHost, type BrowserHost } from '../backend/browser-host.js';
-import { createFakeBridge, type FakeBridge } from '../backend/fake-bridge.js';
+import { fakeBridgeFactory, type FakeBridge } from '../backend/fake-bridge.js';
 import { WS_PATH, type WsPush, type WsReply } from '../contract/ipc-contract.js';
 import { createProfileStore } from '../backend/profiles/profile-store.js';
 import { openBrowser, parseUiArgs, runUiWith, type OpenEnv } from './ui-command.js';
@@ -36,11 +36,7 @@ function fakeBackend(dataDir: string): Backend {
     host: 'browser',
     version: '0.0.1',
     profiles: createProfileStore({ dataDir }),
-    createBridge: (legs) => {
-      const fb = createFakeBridge(legs);
-      bridges.push(fb);
-      return fb;
-    },
+    createBridge: fakeBridgeFactory((fb) => bridges.push(fb)),
     listNics: async () => [],
     snapshotIntervalMs: 50,
   });

@@ -6,21 +6,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBridge, topRanked, type Bridge } from './bridge.js';
 import type { BridgeHandle } from './bridge-api.js';
-import { parseLeg } from '../model/leg-grammar.js';
-import type { LegSpec } from '../model/leg-spec.js';
 import type { BridgeEvent } from '../model/events.js';
 import { SNAPSHOT_LIST_MAX } from '../model/defaults.js';
 import { MemoryCapturePort, MemoryNic } from './ports/memory-capture.js';
 import { MemoryNetwork } from './ports/memory-udp.js';
 import { formatMac } from './codec/mac.js';
 import { BROADCAST, ethFrame, tagOf } from './test-support/frames.js';
-
-const legs = (...s: string[]): LegSpec[] =>
-  s.map((x) => {
-    const r = parseLeg(x);
-    if (!r.ok) throw new Error(r.error.message);
-    return r.spec;
-  });
+import { legs } from './test-support/legs.js';
 
 const bridges: BridgeHandle[] = [];
 afterEach(async () => {

@@ -5,19 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Bridge } from './bridge.js';
 import { createBridge } from './bridge.js';
 import type { BridgeHandle } from './bridge-api.js';
-import { parseLeg } from '../model/leg-grammar.js';
-import type { LegSpec } from '../model/leg-spec.js';
 import { MemoryCapturePort, MemoryNic } from './ports/memory-capture.js';
 import { MemoryNetwork } from './ports/memory-udp.js';
 import { BROADCAST, ethFrame, settle, tagOf } from './test-support/frames.js';
 import { CONTROL_LEN, NONCE_LEN, writeControlKeepalive } from './codec/control.js';
-
-const legs = (...s: string[]): LegSpec[] =>
-  s.map((x) => {
-    const r = parseLeg(x);
-    if (!r.ok) throw new Error(r.error.message);
-    return r.spec;
-  });
+import { legs } from './test-support/legs.js';
 
 interface Site {
   bridge: BridgeHandle;

@@ -6,19 +6,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBridge } from './bridge.js';
 import type { BridgeHandle } from './bridge-api.js';
 import { parseMac } from './codec/mac.js';
-import { parseLeg } from '../model/leg-grammar.js';
-import type { LegSpec } from '../model/leg-spec.js';
 import { MemoryCapturePort, MemoryNic } from './ports/memory-capture.js';
 import { MemoryFastPath } from './ports/memory-fast-path.js';
 import { MemoryNetwork } from './ports/memory-udp.js';
 import { BROADCAST, ethFrame, settle } from './test-support/frames.js';
+import { legs } from './test-support/legs.js';
 
-const legs = (...s: string[]): LegSpec[] =>
-  s.map((x) => {
-    const r = parseLeg(x);
-    if (!r.ok) throw new Error(r.error.message);
-    return r.spec;
-  });
 const MAC = (n: number) => `02:00:00:00:00:0${n}`;
 
 describe('the engine mirrors its switch into a fast path', () => {

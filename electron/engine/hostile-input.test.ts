@@ -6,10 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBridge } from './bridge.js';
 import type { BridgeHandle } from './bridge-api.js';
 import { formatLeg, parseLeg } from '../model/leg-grammar.js';
-import type { LegSpec } from '../model/leg-spec.js';
 import { MemoryCapturePort, MemoryNic } from './ports/memory-capture.js';
 import { MemoryNetwork } from './ports/memory-udp.js';
 import { settle } from './test-support/frames.js';
+import { spec } from './test-support/legs.js';
 
 /** xorshift32: small, seeded, good enough to spread inputs. */
 function rng(seed: number) {
@@ -22,12 +22,6 @@ function rng(seed: number) {
   };
   return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(a: readonly T[]) => a[Math.floor(next() * a.length)]! };
 }
-
-const spec = (s: string): LegSpec => {
-  const r = parseLeg(s);
-  if (!r.ok) throw new Error(r.error.message);
-  return r.spec;
-};
 
 describe('hostile datagrams', () => {
   const bridges: BridgeHandle[] = [];

@@ -10,8 +10,6 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Bridge } from './bridge.js';
 import { createBridge } from './bridge.js';
 import type { BridgeHandle } from './bridge-api.js';
-import { parseLeg } from '../model/leg-grammar.js';
-import type { LegSpec } from '../model/leg-spec.js';
 import type { BridgeEvent } from '../model/events.js';
 import { MemoryCapturePort, MemoryNic } from './ports/memory-capture.js';
 import { MemoryNetwork } from './ports/memory-udp.js';
@@ -20,15 +18,10 @@ import { SECURE_HEADER_LEN, SECURE_MIN_LEN, SecureType, TAG_LEN, writeSecureHead
 import { CONTROL_LEN, COOKIE_LEN, ControlType, NONCE_LEN, emptyControlPacket, readControl, writeControlCookie, writeControlKeepalive } from './codec/control.js';
 import { NEW_SESSIONS_PER_S, SecureSessions, UNCONFIRMED_MAX } from './legs/secure-sessions.js';
 import { WEAK_KEY_CHARS } from './legs/leg-key.js';
+import { legs } from './test-support/legs.js';
 
 const KEY = 'correct-horse-battery-staple';
 const MAC = (n: number) => `02:00:00:00:00:0${n}`;
-const legs = (...s: string[]): LegSpec[] =>
-  s.map((x) => {
-    const r = parseLeg(x);
-    if (!r.ok) throw new Error(r.error.message);
-    return r.spec;
-  });
 
 describe('encrypted VXLAN legs', () => {
   const bridges: BridgeHandle[] = [];

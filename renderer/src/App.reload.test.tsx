@@ -7,9 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { staticHost } from './api/host.js';
 import { App } from './App.js';
 import { connectApp } from './stores/app.js';
-import { resetBridge } from './stores/bridge-store.js';
-import { resetDrafts } from './stores/draft-store.js';
-import { resetProfiles } from './stores/profile-store.js';
+import { flush, resetStores } from './testing/app-harness.js';
 import { createFakeApi, legSnapshots, type FakeApi } from './testing/fake-api.js';
 
 const NIC = 'Intel(R) Ethernet Connection I219-LM';
@@ -17,12 +15,6 @@ const LEGS = [`5000#W:E@${NIC}`, '5000#V:E@10.10.1.10:0'];
 const MACS = ['02:00:00:00:00:01', '02:00:00:00:00:02'];
 let fake: FakeApi;
 let disconnect: () => void;
-
-async function flush() {
-  await act(async () => {
-    for (let i = 0; i < 10; i++) await Promise.resolve();
-  });
-}
 
 /** A backend that has run `LEGS` for a minute: MACs learned, events in its ring. */
 function runningBackend(profile: string | null, saved: readonly string[] = LEGS): FakeApi {
@@ -51,11 +43,7 @@ function runningBackend(profile: string | null, saved: readonly string[] = LEGS)
 
 const profileName = () => document.querySelector('.header-profile-name')?.textContent;
 
-beforeEach(() => {
-  resetBridge();
-  resetDrafts();
-  resetProfiles();
-});
+beforeEach(resetStores);
 afterEach(() => {
   disconnect?.();
   cleanup();

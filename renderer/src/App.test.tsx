@@ -4,26 +4,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { staticHost } from './api/host.js';
 import { App } from './App.js';
 import { connectApp } from './stores/app.js';
-import { resetBridge, useBridge } from './stores/bridge-store.js';
-import { resetDrafts } from './stores/draft-store.js';
-import { resetProfiles } from './stores/profile-store.js';
+import { useBridge } from './stores/bridge-store.js';
+import { flush, resetStores } from './testing/app-harness.js';
 import { createFakeApi, legSnapshots, type FakeApi } from './testing/fake-api.js';
 
 const LEGS = ['5000#W:E@Microsoft KM-TEST Loopback Adapter', '5000#V:E@10.10.1.10:0'];
 let fake: FakeApi;
 let disconnect: () => void;
 
-async function flush() {
-  await act(async () => {
-    for (let i = 0; i < 5; i++) await Promise.resolve();
-  });
-}
-
-beforeEach(() => {
-  resetBridge();
-  resetDrafts();
-  resetProfiles();
-});
+beforeEach(resetStores);
 afterEach(() => {
   disconnect?.();
   cleanup();

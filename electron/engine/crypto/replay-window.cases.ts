@@ -169,6 +169,17 @@ const scenarios: ReadonlyArray<{ name: string; steps: readonly Step[] }> = [
   },
 ];
 
+/** A repeatable stream of numbers in [0, 1) (mulberry32), so a failing run can be replayed. */
+function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 export function describeReplayWindow(name: string, make: () => ReplayCheck): void {
   describe(name, () => {
     it.each(scenarios)('$name', ({ steps }) => {
@@ -201,13 +212,7 @@ export function describeReplayWindow(name: string, make: () => ReplayCheck): voi
     });
 
     it('agrees with a set-based model over 200,000 random arrivals', () => {
-      let seed = 0x9e3779b9;
-      const rand = () => {
-        seed = (seed + 0x6d2b79f5) | 0;
-        let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
+      const rand = seededRandom(0x9e3779b9);
       const w = make();
       const seen = new Set<bigint>();
       let h = 0n;
@@ -372,13 +377,7 @@ export function describeReplayWindow(name: string, make: () => ReplayCheck): voi
       ])('$name', ({ steps }) => runClose(steps));
 
       it('agrees with a set-based model over 100,000 random arrivals and closes', () => {
-        let seed = 0x2545f491;
-        const rand = () => {
-          seed = (seed + 0x6d2b79f5) | 0;
-          let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-          t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-          return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-        };
+        const rand = seededRandom(0x2545f491);
         const w = make();
         const seen = new Set<bigint>();
         let h = 0n;

@@ -3,16 +3,10 @@
 // under their reasons, and stay there after the adapter's handle closes.
 import { describe, expect, it } from 'vitest';
 import { createBridge } from '../bridge.js';
-import { parseLeg } from '../../model/leg-grammar.js';
 import type { CaptureHandle, CapturePort } from '../ports/capture-port.js';
 import { MemoryCapturePort, MemoryNic } from '../ports/memory-capture.js';
 import { MemoryNetwork } from '../ports/memory-udp.js';
-
-const spec = (s: string) => {
-  const r = parseLeg(s);
-  if (!r.ok) throw new Error(r.error.message);
-  return r.spec;
-};
+import { spec } from '../test-support/legs.js';
 
 describe('drops counted below the engine', () => {
   it.each([

@@ -6,22 +6,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { staticHost } from '../api/host.js';
 import { App } from '../App.js';
 import { connectApp } from '../stores/app.js';
-import { resetBridge, useBridge } from '../stores/bridge-store.js';
-import { resetDrafts, useDrafts } from '../stores/draft-store.js';
+import { useBridge } from '../stores/bridge-store.js';
+import { useDrafts } from '../stores/draft-store.js';
 import { useNotices } from '../stores/notice-store.js';
-import { resetProfiles } from '../stores/profile-store.js';
-import { resetSettings } from '../stores/settings-store.js';
+import { flush, resetStores } from '../testing/app-harness.js';
 import { createFakeApi, type FakeApi, type FakeApiOptions } from '../testing/fake-api.js';
 
 const LEGS = ['5000#V:E@10.10.1.10:0'];
 let fake: FakeApi;
 let disconnect: (() => void) | undefined;
-
-async function flush() {
-  await act(async () => {
-    for (let i = 0; i < 10; i++) await Promise.resolve();
-  });
-}
 
 async function open(options: FakeApiOptions = {}) {
   fake = createFakeApi(options);
@@ -49,10 +42,7 @@ async function start() {
 }
 
 beforeEach(() => {
-  resetBridge();
-  resetDrafts();
-  resetProfiles();
-  resetSettings();
+  resetStores();
   useNotices.setState({ notices: [] });
 });
 afterEach(() => {
