@@ -20,6 +20,8 @@ inline uint64_t be64(const uint8_t* p) {
   for (int i = 0; i < 8; i++) v = v << 8 | p[i];
   return v;
 }
+// The 24-bit VNI at bytes 4..6 (VXLAN and secure headers alike).
+inline uint32_t vniAt(const uint8_t* h) { return static_cast<uint32_t>(h[4]) << 16 | static_cast<uint32_t>(h[5]) << 8 | h[6]; }
 inline uint64_t matchKey(uint32_t addr, uint16_t port) { return static_cast<uint64_t>(addr) << 16 | port; }
 // JavaScript numbers carry MACs (48 bits) and addresses exactly.
 inline uint64_t u64(const Napi::Value& v) { return v.IsNumber() ? static_cast<uint64_t>(v.As<Napi::Number>().DoubleValue()) : 0; }
@@ -222,8 +224,7 @@ bool Segment::OpenFrame(const Leg& leg, Peer& peer, const uint8_t* d, size_t len
   if (o == nullptr || len < kSecureOverhead + kEthHeader || len - kSecureOverhead > plain_.size()) return false;
   // Keepalives, challenges and responses go up; so does anything odd (the engine counts it).
   if (d[0] != 0x00 || d[1] != 0xe1 || d[2] != kSecureFrame || d[3] != 0 || d[7] != 0) return false;
-  uint32_t vni = static_cast<uint32_t>(d[4]) << 16 | static_cast<uint32_t>(d[5]) << 8 | d[6];
-  if (vni != leg.vni || be64(d + 8) != o->session()) return false;
+  if (vniAt(d) != leg.vni || be64(d + 8) != o->session()) return false;
   *counter = be64(d + 16);
   // Window first (no decryption for a replay); a packet that fails goes up unchanged and is counted there.
   return o->window().Check(*counter) && o->OpenTo(d, len, plain_.data());
@@ -244,8 +245,7 @@ bool Segment::FromTunnel(int leg, uint8_t* data, size_t len, uint32_t addr, uint
   } else if (!in->raw) {
     // A VXLAN data packet of this VNI (I flag only); keepalives, cookies and anything odd go up.
     if (len < kVxlanHeader + kEthHeader || data[0] != 0x08) return false;
-    uint32_t vni = static_cast<uint32_t>(data[4]) << 16 | static_cast<uint32_t>(data[5]) << 8 | data[6];
-    if (vni != in->vni) return false;
+    if (vniAt(data) != in->vni) return false;
     frame = data + kVxlanHeader;
     flen = len - kVxlanHeader;
   }

@@ -287,10 +287,34 @@ void Loop::FlushAll() {
   for (size_t i = 0; i < channels_.size(); i++) channels_[i]->Flush();
 }
 
-uint64_t Loop::SpinWindow(uint64_t now) {
+Loop::SpinClock Loop::StartSpin() {
+  const uint64_t now = MonotonicNs();
   spinBudgetNs_ = std::min(kSpinBudgetMaxNs, spinBudgetNs_ + (now - budgetAt_) / kSpinShareDiv);
   budgetAt_ = now;
-  return std::min(static_cast<uint64_t>(spinUs_) * 1000, spinBudgetNs_);
+  return {now, std::min(static_cast<uint64_t>(spinUs_) * 1000, spinBudgetNs_), now, 0};
+}
+
+bool Loop::SpinClock::Over(uint64_t now) {
+  if (now - idleSince < window && now - start < kMaxSpinNs) return false;
+  idleNs += now - idleSince;
+  return true;
+}
+
+void Loop::SpinClock::Found(uint64_t now) {
+  idleNs += now - idleSince;
+  idleSince = MonotonicNs();
+}
+
+void Loop::EndSpin(const SpinClock& s) { spinBudgetNs_ -= std::min(spinBudgetNs_, s.idleNs); }
+
+void Loop::BuildPollSet() {
+  fds_.clear();
+  owners_.clear();
+  for (Channel* c : channels_) {
+    if (c->pendingJs_ > 0) continue;
+    fds_.push_back({c->fd_, POLLIN, 0});
+    owners_.push_back(c);
+  }
 }
 
 // ---- On Node's thread
@@ -313,26 +337,16 @@ void Loop::Dispatch(Channel* first) {
 }
 
 void Loop::Spin() {
-  const uint64_t start = MonotonicNs();
-  const uint64_t window = SpinWindow(start);
-  if (window == 0) return;
-  uint64_t idleSince = start, idleNs = 0;
+  SpinClock clock = StartSpin();
+  if (clock.window == 0) return;
   // The poll set of this spin; a channel a handler closes meanwhile is skipped below.
+  BuildPollSet();
   std::vector<pollfd>& fds = fds_;
   std::vector<Channel*>& owners = owners_;
-  fds.clear();
-  owners.clear();
-  for (Channel* c : channels_) {
-    fds.push_back({c->fd_, POLLIN, 0});
-    owners.push_back(c);
-  }
   if (fds.empty()) return;
   for (;;) {
     uint64_t now = MonotonicNs();
-    if (now - idleSince >= window || now - start >= kMaxSpinNs) {
-      idleNs += now - idleSince;
-      break;
-    }
+    if (clock.Over(now)) break;
     if (poll(fds.data(), fds.size(), 0) <= 0) continue;
     bool any = false;
     for (size_t i = 0; i < fds.size(); i++) {
@@ -348,15 +362,14 @@ void Loop::Spin() {
       if (read > 0) any = true;
     }
     if (any) {
-      idleNs += now - idleSince;  // the polls before this batch found nothing
       {
         DataGuard g(DataLock());
         FlushAll();
       }
-      idleSince = MonotonicNs();
+      clock.Found(now);
     }
   }
-  spinBudgetNs_ -= std::min(spinBudgetNs_, idleNs);
+  EndSpin(clock);
 }
 
 // ---- On a thread of its own
@@ -379,8 +392,6 @@ void Loop::Run() {
   Realtime realtime;
   realtime.Start(realtime_, MonotonicNs());
   epoll_event events[64];
-  std::vector<pollfd> fds;
-  std::vector<Channel*> owners;
   for (;;) {
     int n = epoll_wait(epfd_, events, 64, -1);
     if (stop_) return;
@@ -408,25 +419,17 @@ void Loop::Run() {
     if (forJs) uv_async_send(async_);
     if (!any || spinUs_ == 0) continue;
     // Spin: poll the channels JavaScript does not hold, without the lock, for up to the window.
-    const uint64_t start = MonotonicNs();
-    uint64_t window, idleSince = start, idleNs = 0;
+    SpinClock clock;
     {
       DataGuard g(DataLock());
-      window = SpinWindow(start);
-      fds.clear();
-      owners.clear();
-      for (Channel* c : channels_) {
-        if (c->pendingJs_ > 0) continue;
-        fds.push_back({c->fd_, POLLIN, 0});
-        owners.push_back(c);
-      }
+      clock = StartSpin();
+      BuildPollSet();
     }
-    while (window > 0 && !fds.empty() && !stop_) {
+    std::vector<pollfd>& fds = fds_;
+    std::vector<Channel*>& owners = owners_;
+    while (clock.window > 0 && !fds.empty() && !stop_) {
       uint64_t now = MonotonicNs();
-      if (now - idleSince >= window || now - start >= kMaxSpinNs) {
-        idleNs += now - idleSince;
-        break;
-      }
+      if (clock.Over(now)) break;
       if (poll(fds.data(), fds.size(), 0) <= 0) continue;
       bool found = false, wake = false;
       {
@@ -448,13 +451,10 @@ void Loop::Run() {
         if (found) FlushAll();
       }
       if (wake) uv_async_send(async_);
-      if (found) {
-        idleNs += now - idleSince;
-        idleSince = MonotonicNs();
-      }
+      if (found) clock.Found(now);
     }
     DataGuard g(DataLock());
-    spinBudgetNs_ -= std::min(spinBudgetNs_, idleNs);
+    EndSpin(clock);
   }
 }
 

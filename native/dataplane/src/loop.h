@@ -136,8 +136,18 @@ class Loop : public Napi::ObjectWrap<Loop> {
   void Spin();
   bool Registered(Channel* c) const;
   bool Live(const Ready& r) const { return Registered(r.channel) && r.channel->serial_ == r.serial; }
-  // Idle polling this spin may do, ns (from the budget).
-  uint64_t SpinWindow(uint64_t now);
+  // One spin's clock: when it ends, and the polling that found nothing (paid from the budget).
+  struct SpinClock {
+    uint64_t start, window, idleSince, idleNs;
+    // Whether the spin is over at `now` (its idle tail is then counted).
+    bool Over(uint64_t now);
+    // A poll at `now` found work: the polls before it were idle.
+    void Found(uint64_t now);
+  };
+  SpinClock StartSpin();
+  void EndSpin(const SpinClock& s);
+  // The spin's poll set in fds_/owners_: every channel JavaScript does not hold.
+  void BuildPollSet();
 
   // The data thread: epoll over the channels, the fast path, spin; wakes JavaScript.
   void Run();
